@@ -1,0 +1,111 @@
+import {
+  App,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  LogLevel,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import type { RetryOptions } from '@slack/web-api';
+import { describeError, type Logger } from './log.js';
+import { type ListenerDeps, registerListeners } from './slack/listeners/index.js';
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret: string | undefined;
+  /** When set, Socket Mode; otherwise signed HTTP on `POST /slack/events`. */
+  appToken: string | undefined;
+  apiUrl: string;
+  logger: Logger;
+  /** Retries of Slack Web API calls (429s and network errors). */
+  retryConfig?: RetryOptions;
+  /** Per-request timeout of Slack Web API calls. */
+  requestTimeoutMs?: number;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Set in HTTP mode: the request listener the bot's HTTP server hands `/slack/events` to. */
+  http: HTTPReceiver | undefined;
+  /** Set in Socket Mode. */
+  socket: SocketModeReceiver | undefined;
+}
+
+/**
+ * A chat bot should give up on Slack within a minute, not the Web API client's default of ten
+ * retries over half an hour (which also pauses every other call meanwhile). 429s honour
+ * Retry-After on top of this.
+ */
+export const CHAT_BOT_RETRY: RetryOptions = {
+  retries: 4,
+  factor: 2,
+  minTimeout: 1_000,
+  maxTimeout: 15_000,
+  randomize: true,
+};
+
+export function createSlackApp(options: SlackAppOptions, deps: Omit<ListenerDeps, 'logger'>): SlackApp {
+  const boltLogger = toBoltLogger(options.logger.child({ component: 'bolt' }));
+  const clientOptions = {
+    slackApiUrl: options.apiUrl,
+    retryConfig: options.retryConfig ?? CHAT_BOT_RETRY,
+    timeout: options.requestTimeoutMs ?? 30_000,
+  };
+
+  let http: HTTPReceiver | undefined;
+  let socket: SocketModeReceiver | undefined;
+  let receiver: Receiver;
+  if (options.appToken) {
+    socket = new SocketModeReceiver({
+      appToken: options.appToken,
+      logger: boltLogger,
+      installerOptions: { clientOptions },
+    });
+    receiver = socket;
+  } else {
+    http = new HTTPReceiver({
+      signingSecret: options.signingSecret ?? '',
+      endpoints: ['/slack/events'],
+      logger: boltLogger,
+      // The listener only writes the question to SQLite; answering waits until that write is done,
+      // so an ack always means the question is safe on disk.
+      processBeforeResponse: true,
+    });
+    receiver = http;
+  }
+
+  const app = new App({
+    token: options.botToken,
+    receiver,
+    logger: boltLogger,
+    clientOptions,
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    options.logger.error('slack listener failed', { error: describeError(error) });
+  });
+  registerListeners(app, { ...deps, logger: options.logger });
+  return { app, http, socket };
+}
+
+/** Bolt and the Web API client log through ours, so every line is structured and leveled alike. */
+function toBoltLogger(logger: Logger): BoltLogger {
+  let level: LogLevel = (logger.level as LogLevel) ?? LogLevel.INFO;
+  const text = (parts: unknown[]) =>
+    parts
+      .map((part) =>
+        part instanceof Error ? part.message : typeof part === 'string' ? part : JSON.stringify(part),
+      )
+      .join(' ');
+  return {
+    debug: (...parts: unknown[]) => logger.debug(text(parts)),
+    info: (...parts: unknown[]) => logger.info(text(parts)),
+    warn: (...parts: unknown[]) => logger.warn(text(parts)),
+    error: (...parts: unknown[]) => logger.error(text(parts)),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

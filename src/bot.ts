@@ -1,0 +1,156 @@
+import type { Server } from 'node:http';
+import type { RetryOptions } from '@slack/web-api';
+import { loadAgents, selectAgent } from './agents/load.js';
+import { resolveModel } from './agents/models.js';
+import { createSlackApp } from './app.js';
+import { createClaude } from './claude/claude.js';
+import type { Config } from './config.js';
+import { createConversation } from './conversation/conversation.js';
+import { createHttpServer, listen } from './http/server.js';
+import { createWorker, type Worker } from './inbox/worker.js';
+import type { Logger } from './log.js';
+import { createAnswerQuestion } from './slack/answer-question.js';
+import { slackErrorCode } from './slack/errors.js';
+import { createUserNames } from './slack/user-names.js';
+import { ConversationStore } from './store/conversation-store.js';
+import { type Db, openDatabase } from './store/database.js';
+import { InboxStore } from './store/inbox-store.js';
+
+export interface BotOptions {
+  logger: Logger;
+  /** Interface the HTTP server binds; all interfaces by default (tests use 127.0.0.1). */
+  host?: string;
+  /** Overrides for tests: fast Slack retries and no pacing between stream appends. */
+  slackRetryConfig?: RetryOptions;
+  streamIntervalMs?: number;
+  now?: () => Date;
+}
+
+export interface RunningBot {
+  port: number;
+  botUserId: string;
+  worker: Worker;
+  /** Stops taking work, lets answers in flight finish (up to `graceMs`), closes everything. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Seconds to let answers in flight finish on SIGTERM before they are left for the next start. */
+export const DEFAULT_GRACE_MS = 20_000;
+
+/** Composition root: builds every service from the config and starts serving. */
+export async function startBot(config: Config, options: BotOptions): Promise<RunningBot> {
+  const { logger } = options;
+  const now = options.now ?? (() => new Date());
+  const agent = selectAgent(loadAgents(config.agentsDir), config.agentName);
+  const model = resolveModel(agent.model, config.anthropic.modelOverride);
+
+  const db: Db = openDatabase(config.databasePath);
+  let server: Server | undefined;
+  try {
+    const inbox = new InboxStore(db, now);
+    const store = new ConversationStore(db, now);
+    const claude = createClaude({
+      apiKey: config.anthropic.apiKey,
+      baseUrl: config.anthropic.baseUrl,
+      timeoutMs: config.anthropic.timeoutMs,
+      maxRetries: config.anthropic.maxRetries,
+    });
+    const conversation = createConversation({
+      store,
+      claude,
+      agent,
+      model,
+      maxAnswerTokens: config.anthropic.maxAnswerTokens,
+      historyTokenBudget: config.historyTokenBudget,
+      logger,
+    });
+
+    // The worker needs the Slack client and the bot's user id, which exist once the app is built
+    // and has called auth.test; its handler is bound just below.
+    let handle: Parameters<typeof createWorker>[0]['handle'] = async () => {};
+    const worker = createWorker({
+      inbox,
+      handle: (question, signal) => handle(question, signal),
+      concurrency: config.maxConcurrentAnswers,
+      logger,
+    });
+    const slack = createSlackApp(
+      {
+        botToken: config.slack.botToken,
+        signingSecret: config.slack.signingSecret,
+        appToken: config.slack.appToken,
+        apiUrl: config.slack.apiUrl,
+        logger,
+        ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}),
+      },
+      { inbox, store, worker },
+    );
+
+    const auth = await slack.app.client.auth.test().catch((error: unknown) => {
+      throw new StartupError(
+        `Slack refused the bot token (${slackErrorCode(error) ?? 'no answer'}): check SLACK_BOT_TOKEN and SLACK_API_URL`,
+        { cause: error },
+      );
+    });
+    const botUserId = auth.user_id ?? '';
+    await slack.app.init();
+    handle = createAnswerQuestion({
+      client: slack.app.client,
+      inbox,
+      store,
+      conversation,
+      userNames: createUserNames(slack.app.client, store, logger, now),
+      botUserId,
+      logger,
+      ...(options.streamIntervalMs !== undefined ? { minIntervalMs: options.streamIntervalMs } : {}),
+    });
+
+    server = createHttpServer({ slackListener: slack.http?.requestListener, logger });
+    const port = await listen(server, config.port, options.host);
+    if (slack.socket) await slack.app.start();
+
+    const requeued = inbox.requeueInterrupted();
+    inbox.forgetEventsBefore(new Date(now().getTime() - 24 * 60 * 60 * 1000));
+    logger.info('bot started', {
+      mode: config.slack.mode,
+      port,
+      agent: agent.name,
+      model,
+      bot_user: botUserId,
+      team: auth.team_id,
+      open_questions: inbox.openCount(),
+      requeued,
+    });
+    worker.notify();
+
+    let stopped: Promise<void> | undefined;
+    const openServer = server;
+    return {
+      port,
+      botUserId,
+      worker,
+      stop(graceMs = DEFAULT_GRACE_MS) {
+        stopped ??= (async () => {
+          logger.info('stopping', { in_flight: worker.inFlight });
+          const closed = new Promise<void>((resolve) => openServer.close(() => resolve()));
+          openServer.closeIdleConnections();
+          if (slack.socket) await slack.app.stop().catch(() => {});
+          await worker.stop(graceMs);
+          openServer.closeAllConnections();
+          await closed;
+          db.close();
+          logger.info('stopped');
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    server?.close();
+    db.close();
+    throw error;
+  }
+}

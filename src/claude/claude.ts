@@ -1,0 +1,146 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { PromptMessage } from '../conversation/prompt.js';
+
+/** The one door to @anthropic-ai/sdk: streaming, prompt caching and error meaning live here. */
+
+export interface ClaudeOptions {
+  apiKey: string;
+  baseUrl?: string | undefined;
+  /** Per attempt; the SDK's default of 10 minutes would leave a thread waiting far too long. */
+  timeoutMs: number;
+  /** Retries of failures before the first byte (429, 529, 5xx, connection errors), with the SDK's backoff. */
+  maxRetries: number;
+}
+
+export interface StreamRequest {
+  model: string;
+  /** Sent as cached system blocks, in order; the agent prompt comes first, verbatim. */
+  system: readonly string[];
+  messages: readonly PromptMessage[];
+  maxTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+export interface StreamOutcome {
+  text: string;
+  model: string;
+  /** `max_tokens` means the answer was cut by the length limit. */
+  stopReason: string | null;
+  usage: Usage;
+}
+
+export type ClaudeFailure =
+  | 'rate_limited'
+  | 'overloaded'
+  | 'timeout'
+  | 'unavailable'
+  | 'stream_broken'
+  | 'rejected'
+  | 'aborted';
+
+export class ClaudeError extends Error {
+  constructor(
+    readonly kind: ClaudeFailure,
+    message: string,
+    /** Text that had already streamed when the failure happened. */
+    readonly partialText: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ClaudeError';
+  }
+}
+
+export interface Claude {
+  stream(request: StreamRequest, onText: (delta: string) => void): Promise<StreamOutcome>;
+}
+
+export function createClaude(options: ClaudeOptions): Claude {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries,
+  });
+
+  return {
+    async stream(request, onText) {
+      let text = '';
+      try {
+        const stream = client.messages.stream(
+          {
+            model: request.model,
+            max_tokens: request.maxTokens,
+            system: request.system.map((block, index) => ({
+              type: 'text' as const,
+              text: block,
+              // One breakpoint after the last static block caches the whole system prompt.
+              ...(index === request.system.length - 1
+                ? { cache_control: { type: 'ephemeral' as const } }
+                : {}),
+            })),
+            messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+          },
+          request.signal ? { signal: request.signal } : undefined,
+        );
+        for await (const event of stream) {
+          if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+            text += event.delta.text;
+            onText(event.delta.text);
+          }
+        }
+        const final = await stream.finalMessage();
+        return {
+          text,
+          model: final.model,
+          stopReason: final.stop_reason ?? null,
+          usage: {
+            inputTokens: final.usage.input_tokens,
+            outputTokens: final.usage.output_tokens,
+            cacheReadTokens: final.usage.cache_read_input_tokens ?? 0,
+            cacheWriteTokens: final.usage.cache_creation_input_tokens ?? 0,
+          },
+        };
+      } catch (error) {
+        throw toClaudeError(error, text);
+      }
+    },
+  };
+}
+
+function toClaudeError(error: unknown, partialText: string): ClaudeError {
+  const midStream = partialText.length > 0;
+  const make = (kind: ClaudeFailure, message: string) =>
+    new ClaudeError(kind, message, partialText, { cause: error });
+  if (error instanceof ClaudeError) return error;
+  if (error instanceof Anthropic.APIUserAbortError) return make('aborted', 'the request was cancelled');
+  if (error instanceof Anthropic.APIConnectionTimeoutError)
+    return make('timeout', 'Claude did not answer in time');
+  if (error instanceof Anthropic.APIConnectionError) {
+    return midStream
+      ? make('stream_broken', 'the stream broke')
+      : make('unavailable', 'Claude could not be reached');
+  }
+  if (error instanceof Anthropic.APIError) {
+    if (error.status === 429 || error.type === 'rate_limit_error')
+      return make('rate_limited', 'Claude is rate-limited');
+    if (error.status === 529 || error.type === 'overloaded_error')
+      return make('overloaded', 'Claude is overloaded');
+    if (error.status === undefined)
+      return make('stream_broken', `the stream failed (${error.type ?? 'error'})`);
+    if (error.status >= 500) return make('unavailable', `Claude answered ${error.status}`);
+    return make('rejected', `Claude refused the request (${error.status} ${error.type ?? ''})`.trim());
+  }
+  // The SDK throws plain errors when a stream ends without message_stop.
+  return make(
+    midStream ? 'stream_broken' : 'unavailable',
+    error instanceof Error ? error.message : String(error),
+  );
+}

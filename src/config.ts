@@ -1,0 +1,251 @@
+import { resolveModel, UnknownModelError } from './agents/models.js';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+
+/** Everything the process is configured with; built once by loadConfig and frozen. */
+export interface Config {
+  slack: {
+    botToken: string;
+    /** Required in HTTP mode; optional (unused by Bolt) in Socket Mode. */
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    mode: 'http' | 'socket';
+    /** Always ends with '/', as @slack/web-api joins method names onto it. */
+    apiUrl: string;
+  };
+  anthropic: {
+    apiKey: string;
+    baseUrl: string | undefined;
+    /** CLAUDE_MODEL as written (alias or id); it has been checked to resolve. */
+    modelOverride: string | undefined;
+    timeoutMs: number;
+    maxRetries: number;
+    maxAnswerTokens: number;
+  };
+  port: number;
+  databasePath: string;
+  dataDir: string;
+  /** Never ends with '/'. */
+  publicBaseUrl: string;
+  logLevel: LogLevel;
+  agentsDir: string;
+  agentName: string | undefined;
+  historyTokenBudget: number;
+  maxConcurrentAnswers: number;
+}
+
+/** Every problem found in the environment, each a sentence that says how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`Configuration has ${count}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+const SLACK_APPS = 'https://api.slack.com/apps';
+
+/** Where each value comes from; used in "is missing" messages. */
+const WHERE = {
+  SLACK_BOT_TOKEN: `the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page at ${SLACK_APPS}`,
+  SLACK_SIGNING_SECRET:
+    `the Signing Secret from your app's Basic Information page (App Credentials) at ${SLACK_APPS}; ` +
+    'it is needed in HTTP mode, or set SLACK_APP_TOKEN to use Socket Mode instead',
+  SLACK_APP_TOKEN:
+    "an App-Level Token (xapp-…) with the connections:write scope, from your app's Basic Information page " +
+    `(App-Level Tokens) at ${SLACK_APPS}`,
+  ANTHROPIC_API_KEY: 'an API key from https://console.anthropic.com/settings/keys',
+} as const;
+
+/** Every environment variable the bot reads, in the order .env.example lists them. */
+export const CONFIG_VARIABLES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'ANTHROPIC_API_KEY',
+  'SLACK_API_URL',
+  'ANTHROPIC_BASE_URL',
+  'CLAUDE_MODEL',
+  'PORT',
+  'DATABASE_PATH',
+  'DATA_DIR',
+  'PUBLIC_BASE_URL',
+  'LOG_LEVEL',
+  'AGENTS_DIR',
+  'AGENT',
+  'HISTORY_TOKEN_BUDGET',
+  'MAX_ANSWER_TOKENS',
+  'MAX_CONCURRENT_ANSWERS',
+  'CLAUDE_TIMEOUT_MS',
+  'CLAUDE_MAX_RETRIES',
+] as const;
+
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
+/**
+ * Reads the configuration from `env` (process.env in main.ts, a literal in tests). Throws one ConfigError
+ * listing every problem, so a first deployment is fixed in one round rather than one variable at a time.
+ * Messages name variables and, for non-secret values, echo them; tokens, secrets and keys are never echoed.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { requireSlack?: boolean } = {},
+): Config {
+  // `npm run ask` talks to Claude only, so it runs without Slack credentials.
+  const requireSlack = options.requireSlack ?? true;
+  const problems: string[] = [];
+  // Values are trimmed because a stray newline pasted into a .env file is never part of a token; a
+  // blank value counts as unset so `FOO=` in a .env file means "use the default".
+  const read = (name: ConfigVariable): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const botToken = read('SLACK_BOT_TOKEN') ?? (requireSlack ? undefined : '');
+  if (botToken === undefined) {
+    problems.push(`SLACK_BOT_TOKEN is missing: ${WHERE.SLACK_BOT_TOKEN}`);
+  } else if (requireSlack && !botToken.startsWith('xoxb-')) {
+    problems.push(
+      `SLACK_BOT_TOKEN does not start with "xoxb-"${tokenKindHint(botToken)}: use ${WHERE.SLACK_BOT_TOKEN}`,
+    );
+  }
+
+  const appToken = read('SLACK_APP_TOKEN');
+  if (appToken !== undefined && !appToken.startsWith('xapp-')) {
+    problems.push(
+      `SLACK_APP_TOKEN does not start with "xapp-"${tokenKindHint(appToken)}: use ${WHERE.SLACK_APP_TOKEN}; ` +
+        'leave it unset to receive events over HTTP instead of Socket Mode',
+    );
+  }
+  const mode = appToken === undefined ? 'http' : 'socket';
+
+  const signingSecret = read('SLACK_SIGNING_SECRET');
+  if (signingSecret === undefined && mode === 'http' && requireSlack) {
+    problems.push(`SLACK_SIGNING_SECRET is missing: ${WHERE.SLACK_SIGNING_SECRET}`);
+  }
+
+  const apiUrl = url(read('SLACK_API_URL'), 'SLACK_API_URL', problems) ?? 'https://slack.com/api/';
+
+  const apiKey = read('ANTHROPIC_API_KEY');
+  if (apiKey === undefined) problems.push(`ANTHROPIC_API_KEY is missing: ${WHERE.ANTHROPIC_API_KEY}`);
+
+  const baseUrl = url(read('ANTHROPIC_BASE_URL'), 'ANTHROPIC_BASE_URL', problems);
+
+  const modelOverride = read('CLAUDE_MODEL');
+  if (modelOverride !== undefined) {
+    try {
+      resolveModel(modelOverride);
+    } catch (error) {
+      if (!(error instanceof UnknownModelError)) throw error;
+      problems.push(`CLAUDE_MODEL has ${error.message}; leave it unset to use the agent file's model`);
+    }
+  }
+
+  const port = integer(read('PORT'), 'PORT', { min: 0, max: 65_535, fallback: 3000 }, problems);
+
+  let publicBaseUrl = url(read('PUBLIC_BASE_URL'), 'PUBLIC_BASE_URL', problems);
+  publicBaseUrl =
+    publicBaseUrl === undefined ? `http://localhost:${port}` : publicBaseUrl.replace(/\/+$/, '');
+
+  const logLevelText = read('LOG_LEVEL') ?? 'info';
+  let logLevel: LogLevel = 'info';
+  if (isLogLevel(logLevelText)) {
+    logLevel = logLevelText;
+  } else {
+    problems.push(`LOG_LEVEL is ${JSON.stringify(logLevelText)}: use one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const historyTokenBudget = integer(
+    read('HISTORY_TOKEN_BUDGET'),
+    'HISTORY_TOKEN_BUDGET',
+    { min: 1000, max: Number.MAX_SAFE_INTEGER, fallback: 30_000 },
+    problems,
+  );
+  const maxAnswerTokens = integer(
+    read('MAX_ANSWER_TOKENS'),
+    'MAX_ANSWER_TOKENS',
+    { min: 256, max: 64_000, fallback: 4096 },
+    problems,
+  );
+  const maxConcurrentAnswers = integer(
+    read('MAX_CONCURRENT_ANSWERS'),
+    'MAX_CONCURRENT_ANSWERS',
+    { min: 1, max: 64, fallback: 4 },
+    problems,
+  );
+  const timeoutMs = integer(
+    read('CLAUDE_TIMEOUT_MS'),
+    'CLAUDE_TIMEOUT_MS',
+    { min: 1000, max: Number.MAX_SAFE_INTEGER, fallback: 120_000 },
+    problems,
+  );
+  const maxRetries = integer(
+    read('CLAUDE_MAX_RETRIES'),
+    'CLAUDE_MAX_RETRIES',
+    { min: 0, max: 10, fallback: 2 },
+    problems,
+  );
+
+  if (problems.length > 0 || botToken === undefined || apiKey === undefined) throw new ConfigError(problems);
+
+  const config: Config = {
+    slack: { botToken, signingSecret, appToken, mode, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` },
+    anthropic: { apiKey, baseUrl, modelOverride, timeoutMs, maxRetries, maxAnswerTokens },
+    port,
+    databasePath: read('DATABASE_PATH') ?? './data/bot.db',
+    dataDir: read('DATA_DIR') ?? './data',
+    publicBaseUrl,
+    logLevel,
+    agentsDir: read('AGENTS_DIR') ?? './agents',
+    agentName: read('AGENT'),
+    historyTokenBudget,
+    maxConcurrentAnswers,
+  };
+  Object.freeze(config.slack);
+  Object.freeze(config.anthropic);
+  return Object.freeze(config);
+}
+
+// Says which kind of Slack token was pasted into the wrong variable; the prefix alone is not secret.
+function tokenKindHint(value: string): string {
+  const prefix = /^(xox[a-z]|xapp)-/.exec(value)?.[1];
+  return prefix === undefined ? '' : ` (it holds an ${prefix}- token)`;
+}
+
+// URLs are not echoed either: one may carry credentials in its user info or query.
+function url(value: string | undefined, name: ConfigVariable, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    problems.push(`${name} is not a valid URL: use an absolute http:// or https:// URL`);
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.push(`${name} must be an http:// or https:// URL, not ${parsed.protocol}`);
+    return undefined;
+  }
+  return value;
+}
+
+function integer(
+  value: string | undefined,
+  name: ConfigVariable,
+  range: { min: number; max: number; fallback: number },
+  problems: string[],
+): number {
+  if (value === undefined) return range.fallback;
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+    const bounds =
+      range.max === Number.MAX_SAFE_INTEGER ? `at least ${range.min}` : `from ${range.min} to ${range.max}`;
+    problems.push(
+      `${name} is ${JSON.stringify(value)}: use a whole number ${bounds} (default ${range.fallback})`,
+    );
+    return range.fallback;
+  }
+  return number;
+}

@@ -1,0 +1,74 @@
+import type { Logger } from '../log.js';
+import type { InboxStore, Question } from '../store/inbox-store.js';
+
+export interface WorkerOptions {
+  inbox: InboxStore;
+  /** Answers one claimed question and records its outcome in the inbox. */
+  handle: (question: Question, signal: AbortSignal) => Promise<void>;
+  concurrency: number;
+  logger: Logger;
+}
+
+export interface Worker {
+  /** Something was accepted: claim work up to the concurrency limit. Cheap; call freely. */
+  notify(): void;
+  readonly inFlight: number;
+  /**
+   * Stops claiming, lets answers in flight finish for up to `graceMs`, then aborts the rest (they
+   * stay `answering` in the inbox and are answered again after the next start).
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+export function createWorker(options: WorkerOptions): Worker {
+  const running = new Map<number, { done: Promise<void>; abort: AbortController }>();
+  let stopping = false;
+
+  const run = (question: Question) => {
+    const abort = new AbortController();
+    const log = options.logger.child({ question_id: question.id, channel: question.channelId });
+    const done = options
+      .handle(question, abort.signal)
+      .catch((error: unknown) => {
+        // The handler records expected outcomes itself; reaching here is a bug, not a user error.
+        log.error('answering failed unexpectedly', { error });
+        if (!abort.signal.aborted) options.inbox.finish(question.id, { state: 'failed', error: 'internal' });
+      })
+      .finally(() => {
+        running.delete(question.id);
+        worker.notify();
+      });
+    running.set(question.id, { done, abort });
+  };
+
+  const worker: Worker = {
+    notify() {
+      while (!stopping && running.size < options.concurrency) {
+        const question = options.inbox.claimNext();
+        if (!question) return;
+        run(question);
+      }
+    },
+    get inFlight() {
+      return running.size;
+    },
+    async stop(graceMs) {
+      stopping = true;
+      const all = Promise.allSettled([...running.values()].map((entry) => entry.done));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        all.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        options.logger.warn('grace period over, interrupting answers', { in_flight: running.size });
+        for (const entry of running.values()) entry.abort.abort();
+        await Promise.allSettled([...running.values()].map((entry) => entry.done));
+      }
+    },
+  };
+  return worker;
+}

@@ -1,0 +1,212 @@
+import type { WebClient } from '@slack/web-api';
+import type { Conversation } from '../conversation/conversation.js';
+import type { Logger } from '../log.js';
+import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
+import type { InboxStore, Question } from '../store/inbox-store.js';
+import { slackErrorCode } from './errors.js';
+import { escapeMrkdwn, quoteForSlack } from './format.js';
+import { notInChannelMessage } from './messages.js';
+import { SlackThreadWriter, ThreadUnpostableError } from './thread-writer.js';
+import type { UserNames } from './user-names.js';
+
+export interface AnswerQuestionDeps {
+  client: WebClient;
+  inbox: InboxStore;
+  store: ConversationStore;
+  conversation: Conversation;
+  userNames: UserNames;
+  botUserId: string;
+  logger: Logger;
+  /** Pacing of stream appends; tests set 0. */
+  minIntervalMs?: number;
+  /** How many earlier messages of a thread to read when mentioned in it late. */
+  lateThreadMessages?: number;
+  fetch?: typeof fetch;
+}
+
+/** The worker's handler: turns one accepted question into one answer in its Slack thread. */
+export function createAnswerQuestion(deps: AnswerQuestionDeps) {
+  const post = deps.fetch ?? fetch;
+
+  return async function answerQuestion(question: Question, signal: AbortSignal): Promise<void> {
+    const log = deps.logger.child({
+      question_id: question.id,
+      team: question.teamId,
+      channel: question.channelId,
+      user: question.userId,
+      source: question.source,
+    });
+    try {
+      const threadTs = question.threadTs ?? (await postCommandRoot(question, log));
+      if (threadTs === null) return;
+      const thread: ThreadKey = { channelId: question.channelId, threadTs };
+      log.info('answering', {
+        thread_ts: threadTs,
+        attempt: question.attempts,
+        text_chars: question.text.length,
+      });
+
+      if (!deps.store.hasThread(thread)) {
+        if (question.source !== 'command' && threadTs !== question.messageKey) {
+          await readEarlierMessages(thread, question.messageKey, log);
+        }
+        deps.store.addThread({ ...thread, teamId: question.teamId });
+      }
+      if (question.partialTs) await markInterrupted(question.channelId, question.partialTs, log);
+
+      const writer = new SlackThreadWriter({
+        client: deps.client,
+        target: {
+          channel: question.channelId,
+          threadTs,
+          recipientTeamId: question.teamId,
+          recipientUserId: question.userId,
+        },
+        logger: log,
+        ...(deps.minIntervalMs !== undefined ? { minIntervalMs: deps.minIntervalMs } : {}),
+        onFirstMessage: (ts) => deps.inbox.setPartial(question.id, ts),
+      });
+      const outcome = await deps.conversation.answer(
+        {
+          thread,
+          userId: question.userId,
+          userName: await deps.userNames(question.userId),
+          text: question.text,
+          messageTs: question.source === 'command' ? null : question.messageKey,
+        },
+        writer,
+        signal,
+      );
+      // Interrupted by shutdown: leave it `answering`, so the next start answers it again.
+      if (signal.aborted) return;
+      deps.inbox.setPartial(question.id, null);
+      deps.inbox.finish(question.id, {
+        state: outcome.ok ? 'answered' : 'failed',
+        answerTs: outcome.answerTs,
+        error: outcome.ok ? null : outcome.kind,
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      const code = error instanceof ThreadUnpostableError ? error.code : slackErrorCode(error);
+      log.error('answer not delivered', { slack_error: code, error });
+      deps.inbox.finish(question.id, { state: 'failed', error: code ?? 'internal' });
+      if (error instanceof ThreadUnpostableError) {
+        await tellPrivately(question, notInChannelMessage(error.code), log);
+      } else if (question.threadTs) {
+        await sayInThread(question.channelId, question.threadTs, log);
+      }
+    }
+  };
+
+  /**
+   * A slash command has no thread: the bot posts a root message quoting the question, and the
+   * answer goes into its thread. Returns null when the channel is closed to the bot.
+   */
+  async function postCommandRoot(question: Question, log: Logger): Promise<string | null> {
+    try {
+      const root = await deps.client.chat.postMessage({
+        channel: question.channelId,
+        text: `<@${question.userId}> asked:\n${quoteForSlack(question.text, 2_800)}`,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      if (!root.ts) throw new Error('chat.postMessage returned no ts');
+      deps.inbox.setThread(question.id, root.ts);
+      deps.store.addThread({ channelId: question.channelId, threadTs: root.ts, teamId: question.teamId });
+      return root.ts;
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
+        log.warn('cannot post the command root', { slack_error: code });
+        deps.inbox.finish(question.id, { state: 'failed', error: code });
+        await tellPrivately(question, notInChannelMessage(code), log);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** Mentioned in a thread the bot never saw: its earlier messages become the context. */
+  async function readEarlierMessages(thread: ThreadKey, beforeTs: string, log: Logger): Promise<void> {
+    const limit = deps.lateThreadMessages ?? 200;
+    const earlier: { ts: string; user?: string; bot_id?: string; text?: string; subtype?: string }[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await deps.client.conversations.replies({
+          channel: thread.channelId,
+          ts: thread.threadTs,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const message of page.messages ?? []) {
+          if (message.ts && message.ts < beforeTs) earlier.push(message as (typeof earlier)[number]);
+        }
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor && earlier.length < limit * 5);
+    } catch (error) {
+      // Answering without the context beats not answering.
+      log.warn('could not read the thread', { slack_error: slackErrorCode(error), error });
+      return;
+    }
+    for (const message of earlier.slice(-limit)) {
+      if (
+        !message.text ||
+        (message.subtype && message.subtype !== 'thread_broadcast' && message.subtype !== 'bot_message')
+      ) {
+        continue;
+      }
+      const fromThisBot = message.user === deps.botUserId;
+      const fromBot = fromThisBot || Boolean(message.bot_id);
+      deps.store.addTurn({
+        ...thread,
+        role: fromThisBot ? 'assistant' : 'user',
+        userId: message.user ?? null,
+        userName:
+          fromBot && !fromThisBot ? 'a bot' : message.user ? await deps.userNames(message.user) : null,
+        text: message.text,
+        messageTs: message.ts,
+      });
+    }
+    log.info('read earlier thread messages', { thread_ts: thread.threadTs, messages: earlier.length });
+  }
+
+  /** A restart cut an answer short: say so where it stopped; the fresh answer follows below it. */
+  async function markInterrupted(channel: string, ts: string, log: Logger): Promise<void> {
+    const note = '\n\n_— interrupted by a restart; a fresh answer follows below —_';
+    try {
+      await deps.client.chat.stopStream({ channel, ts, markdown_text: note });
+    } catch (error) {
+      log.debug('could not mark the interrupted answer', { slack_error: slackErrorCode(error) });
+    }
+  }
+
+  async function tellPrivately(question: Question, text: string, log: Logger): Promise<void> {
+    try {
+      if (question.responseUrl) {
+        const response = await post(question.responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+        });
+        if (!response.ok) throw new Error(`response_url answered ${response.status}`);
+        return;
+      }
+      await deps.client.chat.postEphemeral({ channel: question.channelId, user: question.userId, text });
+    } catch (error) {
+      log.error('could not tell the user privately', { error });
+    }
+  }
+
+  async function sayInThread(channel: string, threadTs: string, log: Logger): Promise<void> {
+    try {
+      await deps.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: `:warning: ${escapeMrkdwn('Something went wrong while I was posting the answer; please ask again.')}`,
+      });
+    } catch (error) {
+      log.error('could not report the failure in the thread', { slack_error: slackErrorCode(error) });
+    }
+  }
+}

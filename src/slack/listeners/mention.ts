@@ -1,0 +1,19 @@
+import type { App } from '@slack/bolt';
+import { acceptQuestion, type ListenerDeps, withoutBotMention } from './intake.js';
+
+/** `@bot question` in a channel: answered in the mention's thread (or the thread it was written in). */
+export function registerMention(app: App, deps: ListenerDeps): void {
+  app.event('app_mention', async ({ event, body, context }) => {
+    if (!event.user || event.bot_id) return;
+    const botUserId = context.botUserId ?? '';
+    acceptQuestion(deps, body.event_id, {
+      source: 'mention',
+      teamId: body.team_id,
+      channelId: event.channel,
+      messageKey: event.ts,
+      threadTs: event.thread_ts ?? event.ts,
+      userId: event.user,
+      text: withoutBotMention(event.text, botUserId),
+    });
+  });
+}

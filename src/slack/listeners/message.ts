@@ -1,0 +1,69 @@
+import type { App } from '@slack/bolt';
+import {
+  acceptQuestion,
+  addressedToOthers,
+  type ListenerDeps,
+  mentionsUser,
+  withoutBotMention,
+} from './intake.js';
+
+/** Subtypes that are still a person writing; every other subtype (edits, deletes, joins, bots) is ignored. */
+const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
+
+interface PersonMessage {
+  user: string;
+  text: string;
+  ts: string;
+  thread_ts?: string;
+  channel: string;
+  channel_type?: string;
+}
+
+/** DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
+export function registerMessage(app: App, deps: ListenerDeps): void {
+  app.event('message', async ({ event, body, context }) => {
+    const raw = event as unknown as Partial<PersonMessage> & { subtype?: string; bot_id?: string };
+    if (!PERSON_SUBTYPES.has(raw.subtype) || raw.bot_id || !raw.user || !raw.ts || !raw.channel) return;
+    const message = { ...raw, text: raw.text ?? '' } as PersonMessage;
+    const botUserId = context.botUserId ?? '';
+    const base = {
+      teamId: body.team_id,
+      channelId: message.channel,
+      messageKey: message.ts,
+      threadTs: message.thread_ts ?? message.ts,
+      userId: message.user,
+      text: withoutBotMention(message.text, botUserId),
+    };
+
+    if (message.channel_type === 'im') {
+      acceptQuestion(deps, body.event_id, { ...base, source: 'dm' });
+      return;
+    }
+    // The app_mention twin of this message may arrive first or second; both map to one question.
+    if (mentionsUser(message.text, botUserId)) {
+      acceptQuestion(deps, body.event_id, { ...base, source: 'mention' });
+      return;
+    }
+    if (!message.thread_ts) return;
+    const thread = { channelId: message.channel, threadTs: message.thread_ts };
+    if (!deps.store.hasThread(thread)) return;
+    if (addressedToOthers(message.text, botUserId)) {
+      // Not for the bot, but part of the thread it may be asked about later.
+      deps.store.addTurn({
+        ...thread,
+        role: 'user',
+        userId: message.user,
+        userName: null,
+        text: message.text,
+        messageTs: message.ts,
+      });
+      deps.logger.info('event ignored', {
+        event_id: body.event_id,
+        channel: message.channel,
+        reason: 'addressed_to_others',
+      });
+      return;
+    }
+    acceptQuestion(deps, body.event_id, { ...base, source: 'thread' });
+  });
+}

@@ -1,0 +1,20 @@
+/** Fixed texts the bot says in Slack (mrkdwn), kept together so their tone stays one voice. */
+
+export const HELP_TEXT = [
+  "*I'm your team's senior FastAPI architect.* Ask me about API design, async I/O, databases,",
+  'auth, testing, performance or production readiness.',
+  '',
+  '• `@FastAPI Architect <question>` in a channel I am in: I answer in the thread, and follow-ups there',
+  '  need no mention.',
+  '• `/fastapi <question>`: I post your question in the channel and answer in its thread.',
+  '• A direct message to me works too.',
+  '• `/fastapi help`: this text.',
+].join('\n');
+
+export function notInChannelMessage(code: string): string {
+  if (code === 'is_archived') return 'This channel is archived, so I cannot answer here.';
+  return [
+    "I can't post in this channel yet.",
+    'Invite me with `/invite @FastAPI Architect` (or mention me and accept the prompt), then ask again.',
+  ].join(' ');
+}

@@ -1,0 +1,326 @@
+import type { WebClient } from '@slack/web-api';
+import type { AnswerSink, SinkResult } from '../conversation/answer-sink.js';
+import type { Logger } from '../log.js';
+import { slackErrorCode } from './errors.js';
+import { createMarkdownStream, escapeMrkdwn, openFenceAt, SLACK_MARKDOWN_LIMIT } from './format.js';
+
+export interface ThreadTarget {
+  channel: string;
+  threadTs: string;
+  /** Required by chat.startStream outside DMs. */
+  recipientTeamId: string;
+  recipientUserId: string;
+}
+
+export interface ThreadWriterOptions {
+  client: WebClient;
+  target: ThreadTarget;
+  logger: Logger;
+  /** Characters of Markdown per Slack message (Slack allows 12,000 per message). */
+  messageLimit?: number;
+  /** Pacing between stream appends / message updates, so a fast model does not hit Slack's rate limits. */
+  minIntervalMs?: number;
+  /** Called with the ts of the first message once it exists (so a restart can find a half-written answer). */
+  onFirstMessage?: (ts: string) => void;
+}
+
+/** Slack errors that mean nothing can be posted in this thread at all. */
+const UNPOSTABLE = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'thread_not_found',
+  'restricted_action',
+  'invalid_auth',
+  'token_revoked',
+  'account_inactive',
+]);
+
+export class ThreadUnpostableError extends Error {
+  constructor(
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot post in the thread: ${code}`, options);
+    this.name = 'ThreadUnpostableError';
+  }
+}
+
+interface OpenMessage {
+  ts: string | undefined;
+  /** Markdown Slack has confirmed for this message. */
+  text: string;
+  streaming: boolean;
+}
+
+const THINKING_MESSAGES = [
+  'Reading the thread…',
+  'Thinking about the architecture…',
+  'Checking FastAPI details…',
+  'Writing an answer…',
+];
+
+/**
+ * Delivers one answer into a Slack thread as Claude writes it: streamed with chat.startStream /
+ * appendStream / stopStream, rolled over into a new message before Slack's per-message limit (code
+ * fences closed and reopened), and falling back to chat.postMessage + chat.update with a markdown
+ * block when streaming is refused. Sends are strictly sequential; whatever arrives while one is in
+ * flight goes out with the next, so a slow Slack slows delivery instead of piling up requests.
+ */
+export class SlackThreadWriter implements AnswerSink {
+  readonly #client: WebClient;
+  readonly #target: ThreadTarget;
+  readonly #log: Logger;
+  readonly #limit: number;
+  readonly #minIntervalMs: number;
+  readonly #onFirstMessage: ((ts: string) => void) | undefined;
+  readonly #renderer = createMarkdownStream();
+  #mode: 'stream' | 'post' = 'stream';
+  #pending = '';
+  #current: OpenMessage = { ts: undefined, text: '', streaming: false };
+  #firstTs: string | null = null;
+  #lastSendAt = 0;
+  #pump: Promise<void> | null = null;
+  #fatal: unknown = null;
+  #wroteAnything = false;
+
+  constructor(options: ThreadWriterOptions) {
+    this.#client = options.client;
+    this.#target = options.target;
+    this.#log = options.logger;
+    this.#limit = options.messageLimit ?? SLACK_MARKDOWN_LIMIT;
+    this.#minIntervalMs = options.minIntervalMs ?? 250;
+    this.#onFirstMessage = options.onFirstMessage;
+  }
+
+  async thinking(): Promise<void> {
+    try {
+      await this.#client.assistant.threads.setStatus({
+        channel_id: this.#target.channel,
+        thread_ts: this.#target.threadTs,
+        status: 'is thinking…',
+        loading_messages: THINKING_MESSAGES,
+      });
+    } catch (error) {
+      // Only a nicety: the answer matters, the status does not.
+      this.#log.debug('thinking status not shown', { error });
+    }
+  }
+
+  write(delta: string): void {
+    this.#wroteAnything ||= delta.length > 0;
+    this.#enqueue(this.#renderer.push(delta));
+  }
+
+  async finish(note?: string): Promise<SinkResult> {
+    this.#enqueue(this.#renderer.end());
+    if (!this.#wroteAnything) this.#enqueue('_(Claude returned an empty answer; please try rephrasing.)_');
+    if (note) this.#enqueue(`\n\n${note}`);
+    await this.#drain();
+    await this.#closeCurrent();
+    return { answerTs: this.#firstTs };
+  }
+
+  async fail(sentence: string): Promise<SinkResult> {
+    this.#enqueue(this.#renderer.end());
+    const partial = this.#firstTs !== null || this.#pending.length > 0;
+    if (partial) this.#enqueue('\n\n_— answer cut off —_');
+    try {
+      await this.#drain();
+      await this.#closeCurrent();
+    } catch (error) {
+      if (error instanceof ThreadUnpostableError) throw error;
+      this.#log.warn('partial answer not delivered', { error });
+    }
+    const posted = await this.#call('chat.postMessage', () =>
+      this.#client.chat.postMessage({
+        channel: this.#target.channel,
+        thread_ts: this.#target.threadTs,
+        text: `:warning: ${escapeMrkdwn(sentence)}`,
+      }),
+    );
+    this.#firstTs ??= posted.ts ?? null;
+    return { answerTs: this.#firstTs };
+  }
+
+  #enqueue(text: string): void {
+    this.#pending += text;
+    this.#kick();
+  }
+
+  #kick(): void {
+    if (this.#pump || !this.#pending || this.#fatal !== null) return;
+    this.#pump = this.#runPump().finally(() => {
+      this.#pump = null;
+      this.#kick();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#pump) await this.#pump;
+    if (this.#fatal !== null) throw this.#fatal;
+  }
+
+  async #runPump(): Promise<void> {
+    try {
+      while (this.#pending) {
+        const wait = this.#lastSendAt + this.#minIntervalMs - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        await this.#sendSome();
+        this.#lastSendAt = Date.now();
+      }
+    } catch (error) {
+      this.#fatal = error;
+      this.#pending = '';
+    }
+  }
+
+  /** Sends as much pending text as fits into the current message, rolling over when it is full. */
+  async #sendSome(): Promise<void> {
+    const room = this.#limit - this.#current.text.length;
+    if (this.#pending.length <= room) {
+      const piece = this.#pending;
+      this.#pending = '';
+      await this.#deliver(piece);
+      return;
+    }
+    // Leave room to close a code fence that the cut leaves open.
+    const reserve = 8;
+    const cut = chooseCut(this.#pending, Math.max(room - reserve, 0));
+    let piece = this.#pending.slice(0, cut);
+    let rest = this.#pending.slice(cut);
+    const fence = openFenceAt(this.#current.text + piece);
+    if (fence) {
+      piece += `${piece.endsWith('\n') ? '' : '\n'}${fence.fence}`;
+      rest = `${fence.fence}${fence.info}\n${rest.replace(/^\n/, '')}`;
+    }
+    this.#pending = rest;
+    if (piece.trim()) await this.#deliver(piece);
+    await this.#closeCurrent();
+    this.#current = { ts: undefined, text: '', streaming: false };
+  }
+
+  async #deliver(piece: string): Promise<void> {
+    if (this.#mode === 'stream') {
+      try {
+        await this.#streamPiece(piece);
+        return;
+      } catch (error) {
+        if (error instanceof ThreadUnpostableError) throw error;
+        this.#log.warn('streaming failed, posting instead', { error, slack_error: slackErrorCode(error) });
+        this.#mode = 'post';
+        if (this.#current.ts) {
+          // Whatever Slack confirmed stays in the streamed message; the rest goes to a new one.
+          await this.#stopQuietly(this.#current.ts);
+          this.#current = { ts: undefined, text: '', streaming: false };
+        }
+      }
+    }
+    await this.#postPiece(piece);
+  }
+
+  async #streamPiece(piece: string): Promise<void> {
+    const current = this.#current;
+    if (!current.ts) {
+      const started = await this.#call('chat.startStream', () =>
+        this.#client.chat.startStream({
+          channel: this.#target.channel,
+          thread_ts: this.#target.threadTs,
+          recipient_team_id: this.#target.recipientTeamId,
+          recipient_user_id: this.#target.recipientUserId,
+          markdown_text: piece,
+        }),
+      );
+      if (!started.ts) throw new Error('chat.startStream returned no ts');
+      this.#opened(started.ts, piece, true);
+      return;
+    }
+    await this.#call('chat.appendStream', () =>
+      this.#client.chat.appendStream({
+        channel: this.#target.channel,
+        ts: current.ts as string,
+        markdown_text: piece,
+      }),
+    );
+    current.text += piece;
+  }
+
+  async #postPiece(piece: string): Promise<void> {
+    const current = this.#current;
+    const text = current.text + piece;
+    const message = {
+      channel: this.#target.channel,
+      text: fallbackText(text),
+      blocks: [{ type: 'markdown' as const, text }],
+    };
+    if (!current.ts) {
+      const posted = await this.#call('chat.postMessage', () =>
+        this.#client.chat.postMessage({ ...message, thread_ts: this.#target.threadTs }),
+      );
+      if (!posted.ts) throw new Error('chat.postMessage returned no ts');
+      this.#opened(posted.ts, text, false);
+      return;
+    }
+    await this.#call('chat.update', () => this.#client.chat.update({ ...message, ts: current.ts as string }));
+    current.text = text;
+  }
+
+  #opened(ts: string, text: string, streaming: boolean): void {
+    this.#current = { ts, text, streaming };
+    if (this.#firstTs === null) {
+      this.#firstTs = ts;
+      this.#onFirstMessage?.(ts);
+    }
+  }
+
+  async #closeCurrent(): Promise<void> {
+    const current = this.#current;
+    if (!current.ts || !current.streaming) return;
+    current.streaming = false;
+    try {
+      await this.#call('chat.stopStream', () =>
+        this.#client.chat.stopStream({ channel: this.#target.channel, ts: current.ts as string }),
+      );
+    } catch (error) {
+      if (error instanceof ThreadUnpostableError) throw error;
+      // The text is already there; Slack ends an idle stream on its own.
+      this.#log.warn('stopping the stream failed', { error, slack_error: slackErrorCode(error) });
+    }
+  }
+
+  async #stopQuietly(ts: string): Promise<void> {
+    try {
+      await this.#client.chat.stopStream({ channel: this.#target.channel, ts });
+    } catch {
+      // Already stopped or expired: nothing to do.
+    }
+  }
+
+  async #call<T>(method: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code && UNPOSTABLE.has(code)) throw new ThreadUnpostableError(code, { cause: error });
+      this.#log.debug('slack call failed', { method, slack_error: code });
+      throw error;
+    }
+  }
+}
+
+/** The best place to cut `text` at or before `max`: a paragraph, then a line, then a space. */
+function chooseCut(text: string, max: number): number {
+  if (max <= 0) return 0;
+  const window = text.slice(0, max);
+  for (const separator of ['\n\n', '\n', ' ']) {
+    const at = window.lastIndexOf(separator);
+    if (at > max / 2) return at + separator.length;
+  }
+  return max;
+}
+
+/** Notifications and old clients show `text`; keep it short and inert. */
+function fallbackText(markdown: string): string {
+  const flat = markdown.replace(/\s+/g, ' ').trim();
+  return escapeMrkdwn(flat.length > 300 ? `${flat.slice(0, 299)}…` : flat);
+}

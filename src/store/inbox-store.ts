@@ -1,0 +1,187 @@
+import type Database from 'better-sqlite3';
+import type { Db } from './database.js';
+
+export type QuestionSource = 'mention' | 'thread' | 'dm' | 'command';
+export type QuestionState = 'pending' | 'answering' | 'answered' | 'failed';
+
+export interface NewQuestion {
+  source: QuestionSource;
+  teamId: string;
+  channelId: string;
+  /** The Slack message ts, or `cmd:<trigger_id>` for a slash command (which has no message). */
+  messageKey: string;
+  /** Where the answer goes; null for a slash command until its root message is posted. */
+  threadTs: string | null;
+  userId: string;
+  text: string;
+  responseUrl?: string | null;
+}
+
+export interface Question extends NewQuestion {
+  id: number;
+  state: QuestionState;
+  attempts: number;
+  partialTs: string | null;
+  responseUrl: string | null;
+  createdAt: string;
+}
+
+interface QuestionRow {
+  id: number;
+  source: QuestionSource;
+  team_id: string;
+  channel_id: string;
+  message_key: string;
+  thread_ts: string | null;
+  user_id: string;
+  text: string;
+  response_url: string | null;
+  state: QuestionState;
+  attempts: number;
+  partial_ts: string | null;
+  created_at: string;
+}
+
+export type AcceptResult = { accepted: true; id: number } | { accepted: false; reason: 'retry' | 'twin' };
+
+/** The durable inbox: deduplication of Slack deliveries and the queue the worker drains. */
+export class InboxStore {
+  readonly #now: () => Date;
+  readonly #markEventSeen: Database.Statement;
+  readonly #insertQuestion: Database.Statement;
+  readonly #claimNext: Database.Statement;
+  readonly #requeueInterrupted: Database.Statement;
+  readonly #setThread: Database.Statement;
+  readonly #setPartial: Database.Statement;
+  readonly #finish: Database.Statement;
+  readonly #byId: Database.Statement;
+  readonly #countOpen: Database.Statement;
+  readonly #forgetEvents: Database.Statement;
+  readonly #accept: (eventId: string | null, question: NewQuestion) => AcceptResult;
+
+  constructor(db: Db, now: () => Date = () => new Date()) {
+    this.#now = now;
+    this.#markEventSeen = db.prepare(
+      'INSERT INTO seen_events (event_id, received_at) VALUES (@eventId, @now) ON CONFLICT DO NOTHING',
+    );
+    this.#insertQuestion = db.prepare(`
+      INSERT INTO questions (source, team_id, channel_id, message_key, thread_ts, user_id, text, response_url,
+                             created_at, updated_at)
+      VALUES (@source, @teamId, @channelId, @messageKey, @threadTs, @userId, @text, @responseUrl, @now, @now)
+      ON CONFLICT (channel_id, message_key) DO NOTHING`);
+    // One question per thread at a time, oldest first: answers in a thread must see the ones before.
+    this.#claimNext = db.prepare(`
+      UPDATE questions SET state = 'answering', attempts = attempts + 1, updated_at = @now
+      WHERE id = (
+        SELECT q.id FROM questions q
+        WHERE q.state = 'pending'
+          AND (q.thread_ts IS NULL OR NOT EXISTS (
+            SELECT 1 FROM questions busy
+            WHERE busy.state = 'answering' AND busy.channel_id = q.channel_id AND busy.thread_ts = q.thread_ts))
+        ORDER BY q.id LIMIT 1)
+      RETURNING *`);
+    this.#requeueInterrupted = db.prepare(
+      "UPDATE questions SET state = 'pending', updated_at = @now WHERE state = 'answering'",
+    );
+    this.#setThread = db.prepare(
+      'UPDATE questions SET thread_ts = @threadTs, updated_at = @now WHERE id = @id',
+    );
+    this.#setPartial = db.prepare(
+      'UPDATE questions SET partial_ts = @partialTs, updated_at = @now WHERE id = @id',
+    );
+    this.#finish = db.prepare(`
+      UPDATE questions SET state = @state, answer_ts = @answerTs, error = @error, updated_at = @now
+      WHERE id = @id`);
+    this.#byId = db.prepare('SELECT * FROM questions WHERE id = ?');
+    this.#countOpen = db.prepare(
+      "SELECT count(*) AS n FROM questions WHERE state IN ('pending', 'answering')",
+    );
+    this.#forgetEvents = db.prepare('DELETE FROM seen_events WHERE received_at < @before');
+    this.#accept = db.transaction((eventId: string | null, question: NewQuestion): AcceptResult => {
+      const now = this.#now().toISOString();
+      if (eventId !== null && this.#markEventSeen.run({ eventId, now }).changes === 0) {
+        return { accepted: false, reason: 'retry' };
+      }
+      const inserted = this.#insertQuestion.run({ responseUrl: null, ...question, now });
+      if (inserted.changes === 0) return { accepted: false, reason: 'twin' };
+      return { accepted: true, id: Number(inserted.lastInsertRowid) };
+    });
+  }
+
+  /**
+   * Records a question unless this delivery (event id) or this message (channel + key) was
+   * already accepted. Runs in one transaction so a crash leaves either both rows or neither.
+   */
+  accept(eventId: string | null, question: NewQuestion): AcceptResult {
+    return this.#accept(eventId, question);
+  }
+
+  /** Remembers an event id that carried no question, so its retries are dropped cheaply too. */
+  markEventSeen(eventId: string): boolean {
+    return this.#markEventSeen.run({ eventId, now: this.#now().toISOString() }).changes > 0;
+  }
+
+  claimNext(): Question | undefined {
+    const row = this.#claimNext.get({ now: this.#now().toISOString() }) as QuestionRow | undefined;
+    return row && toQuestion(row);
+  }
+
+  /** At start-up: questions that were being answered when the process stopped go back in the queue. */
+  requeueInterrupted(): number {
+    return this.#requeueInterrupted.run({ now: this.#now().toISOString() }).changes;
+  }
+
+  setThread(id: number, threadTs: string): void {
+    this.#setThread.run({ id, threadTs, now: this.#now().toISOString() });
+  }
+
+  /** The first Slack message of an answer in progress, so a restart can mark it as interrupted. */
+  setPartial(id: number, partialTs: string | null): void {
+    this.#setPartial.run({ id, partialTs, now: this.#now().toISOString() });
+  }
+
+  finish(
+    id: number,
+    outcome: { state: 'answered' | 'failed'; answerTs?: string | null; error?: string | null },
+  ): void {
+    this.#finish.run({
+      id,
+      state: outcome.state,
+      answerTs: outcome.answerTs ?? null,
+      error: outcome.error ?? null,
+      now: this.#now().toISOString(),
+    });
+  }
+
+  get(id: number): Question | undefined {
+    const row = this.#byId.get(id) as QuestionRow | undefined;
+    return row && toQuestion(row);
+  }
+
+  openCount(): number {
+    return (this.#countOpen.get() as { n: number }).n;
+  }
+
+  /** Slack stops redelivering after ~5 minutes; a day of event ids is plenty. */
+  forgetEventsBefore(before: Date): number {
+    return this.#forgetEvents.run({ before: before.toISOString() }).changes;
+  }
+}
+
+function toQuestion(row: QuestionRow): Question {
+  return {
+    id: row.id,
+    source: row.source,
+    teamId: row.team_id,
+    channelId: row.channel_id,
+    messageKey: row.message_key,
+    threadTs: row.thread_ts,
+    userId: row.user_id,
+    text: row.text,
+    responseUrl: row.response_url,
+    state: row.state,
+    attempts: row.attempts,
+    partialTs: row.partial_ts,
+    createdAt: row.created_at,
+  };
+}

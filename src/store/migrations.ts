@@ -1,0 +1,69 @@
+/**
+ * Append-only: entry N brings the schema from user_version N to N+1. Never edit a shipped entry;
+ * add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  -- Threads the bot takes part in: follow-ups there are answered without a mention.
+  CREATE TABLE threads (
+    channel_id TEXT NOT NULL,
+    thread_ts  TEXT NOT NULL,
+    team_id    TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (channel_id, thread_ts)
+  ) WITHOUT ROWID;
+
+  -- What was said in a thread, in order: the memory sent back to Claude.
+  CREATE TABLE turns (
+    id         INTEGER PRIMARY KEY,
+    channel_id TEXT NOT NULL,
+    thread_ts  TEXT NOT NULL,
+    role       TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    user_id    TEXT,
+    user_name  TEXT,
+    text       TEXT NOT NULL,
+    message_ts TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX turns_by_thread ON turns (channel_id, thread_ts, id);
+  CREATE UNIQUE INDEX turns_by_message ON turns (channel_id, message_ts) WHERE message_ts IS NOT NULL;
+
+  -- Slack event ids already accepted: retries of the same delivery are dropped here.
+  CREATE TABLE seen_events (
+    event_id    TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX seen_events_by_age ON seen_events (received_at);
+
+  -- The inbox: every accepted question, durable before Slack gets its ack. One row per Slack
+  -- message (channel + ts), so the app_mention and message twins of one message collapse.
+  CREATE TABLE questions (
+    id           INTEGER PRIMARY KEY,
+    source       TEXT NOT NULL CHECK (source IN ('mention', 'thread', 'dm', 'command')),
+    team_id      TEXT NOT NULL,
+    channel_id   TEXT NOT NULL,
+    message_key  TEXT NOT NULL,
+    thread_ts    TEXT,
+    user_id      TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    response_url TEXT,
+    state        TEXT NOT NULL DEFAULT 'pending'
+                 CHECK (state IN ('pending', 'answering', 'answered', 'failed')),
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    partial_ts   TEXT,
+    answer_ts    TEXT,
+    error        TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    UNIQUE (channel_id, message_key)
+  );
+  CREATE INDEX questions_open ON questions (state, id) WHERE state IN ('pending', 'answering');
+
+  -- Display names for prompts and records, refreshed from users.info now and then.
+  CREATE TABLE users (
+    user_id    TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { FakeAnthropic } from './fake-anthropic.js';
+import { FakeSlack } from './fake-slack.js';
+import { sendAction, sendCommand, sendEvent } from './slack-requests.js';
+import { tempDir } from './temp.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+export const ANTHROPIC_KEY = 'sk-ant-test-key-0123456789';
+
+export interface Harness {
+  slack: FakeSlack;
+  anthropic: FakeAnthropic;
+  bot: RunningBot;
+  /** Base URL of the bot's HTTP server (Slack endpoint, health, pages). */
+  url: string;
+  /** Every log line the bot wrote, parsed. */
+  logs: Record<string, unknown>[];
+  env: Record<string, string>;
+  event(
+    envelope: Record<string, unknown>,
+    opts?: Parameters<typeof sendEvent>[3],
+  ): ReturnType<typeof sendEvent>;
+  command(fields: Record<string, string>): ReturnType<typeof sendCommand>;
+  action(payload: Record<string, unknown>): ReturnType<typeof sendAction>;
+  /** Stops the bot (not the fakes) and starts a new one on the same database and fakes. */
+  restart(extraEnv?: Record<string, string>): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Socket Mode instead of signed HTTP. */
+  socket?: boolean;
+  /** Start the bot later (e.g. after seeding the database). */
+  slack?: FakeSlack;
+  anthropic?: FakeAnthropic;
+}
+
+/** Starts the loopback Slack and Anthropic servers and the real bot wired to them, torn down after the test. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const slack = options.slack ?? (await FakeSlack.start({ token: BOT_TOKEN }));
+  const anthropic = options.anthropic ?? (await FakeAnthropic.start());
+  const dir = tempDir();
+  const env: Record<string, string> = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+    ANTHROPIC_BASE_URL: anthropic.baseUrl,
+    PORT: '0',
+    DATABASE_PATH: join(dir, 'db', 'bot.db'),
+    DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: 'debug',
+    CLAUDE_MAX_RETRIES: '0',
+    ...(options.socket ? { SLACK_APP_TOKEN: 'xapp-test-app-token' } : {}),
+    ...options.env,
+  };
+  const logs: Record<string, unknown>[] = [];
+
+  const boot = async (extra: Record<string, string> = {}) => {
+    const config = loadConfig({ ...env, ...extra });
+    return startBot(config, {
+      logger: createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line)) }),
+      host: '127.0.0.1',
+      slackRetryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
+      streamIntervalMs: 0,
+    });
+  };
+
+  const harness: Harness = {
+    slack,
+    anthropic,
+    bot: await boot(),
+    url: '',
+    logs,
+    env,
+    event: (envelope, opts) => sendEvent(harness.url, SIGNING_SECRET, envelope, opts),
+    command: (fields) => sendCommand(harness.url, SIGNING_SECRET, fields),
+    action: (payload) => sendAction(harness.url, SIGNING_SECRET, payload),
+    async restart(extraEnv) {
+      await harness.bot.stop(1_000);
+      harness.bot = await boot(extraEnv);
+      harness.url = `http://127.0.0.1:${harness.bot.port}`;
+    },
+  };
+  harness.url = `http://127.0.0.1:${harness.bot.port}`;
+  onTestFinished(async () => {
+    await harness.bot.stop(1_000);
+    await anthropic.close();
+    await slack.close();
+  });
+  return harness;
+}
