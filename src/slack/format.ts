@@ -432,7 +432,7 @@ function isDelimiterRow(line: string, header: string): boolean {
 
 // Inside a code block inline Markdown would show its markers, so cells show what a renderer would.
 const CELL_MARKUP =
-  /(`+)(.+?)\1(?!`)|\*\*(.+?)\*\*|__(.+?)__|~~(.+?)~~|\[([^\]\n]*)\]\(([^()\s]+)\)|<br\s*\/?>/gi;
+  /(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)|\*\*(.+?)\*\*|__(.+?)__|~~(.+?)~~|\[([^\]\n]*)\]\(([^()\s]+)\)|<br\s*\/?>/gi;
 
 function cellText(raw: string): string {
   const plain = raw.replace(
@@ -512,7 +512,12 @@ function renderTable(lines: readonly string[]): string {
     const right = c.endsWith(':');
     return left && right ? 'center' : right ? 'right' : 'left';
   });
-  const rows = [header, ...body].map((line) => splitRow(line).map(cellText));
+  const rows = [header, ...body].map((line) => {
+    const cells = splitRow(line).map(cellText);
+    // Empty trailing cells would only add dangling separators.
+    while (cells.length > 1 && cells[cells.length - 1] === '') cells.pop();
+    return cells;
+  });
   const columns = Math.max(aligns.length, ...rows.map((r) => r.length));
   const widths: number[] = [];
   for (let c = 0; c < columns; c++) {
@@ -520,6 +525,7 @@ function renderTable(lines: readonly string[]): string {
   }
   const renderRow = (cells: readonly string[]) =>
     widths
+      .slice(0, Math.max(1, cells.length))
       .map((w, c) => pad(cells[c] ?? '', w, aligns[c] ?? 'left'))
       .join(' | ')
       .trimEnd();
@@ -852,7 +858,8 @@ function isHighSurrogate(code: number): boolean {
 
 /**
  * Where to end a piece of at most `window` chars: the last paragraph, line or word boundary, in that
- * order of preference as long as it keeps at least half the window; hard cut otherwise.
+ * order of preference. A boundary in the first half of the window only counts when there is none later,
+ * so one early blank line does not turn into a near-empty Slack message.
  */
 function findCut(rest: string, window: number): Cut | null {
   const first = rest.search(/\S/);
@@ -898,8 +905,8 @@ function choosePiece(rest: string, open: Fence | null, budget: number, limit: nu
 
 /**
  * Split rendered markdown into pieces each at most `limit` chars (default SLACK_MARKDOWN_LIMIT),
- * preferring paragraph, then line, then word boundaries, hard-cutting only a single over-long token.
- * A code fence open at a cut is closed at the end of the piece and reopened (same fence and info
+ * preferring paragraph, then line, then word boundaries, hard-cutting only a single over-long token
+ * (a boundary in the first half of a piece loses to any boundary in the second half). A code fence open at a cut is closed at the end of the piece and reopened (same fence and info
  * string) at the start of the next, both counted within the limit. No piece is empty; joining pieces
  * loses no non-whitespace content. Blank input gives no pieces. Limits too small to carry a fence
  * (under 2 × fence length + 3) drop the info string, then the reopening, rather than exceed the limit.

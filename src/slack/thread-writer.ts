@@ -123,8 +123,7 @@ export class SlackThreadWriter implements AnswerSink {
 
   async fail(sentence: string): Promise<SinkResult> {
     this.#enqueue(this.#renderer.end());
-    const partial = this.#firstTs !== null || this.#pending.length > 0;
-    if (partial) this.#enqueue('\n\n_— answer cut off —_');
+    if (this.#wroteAnything) this.#enqueue('\n\n_— answer cut off —_');
     try {
       await this.#drain();
       await this.#closeCurrent();

@@ -231,5 +231,11 @@ describe('answering in Slack', () => {
     );
     expect(botText(h, 'C0001', first)).toContain('first question');
     expect(botText(h, 'C0001', second)).toContain('second question');
+    // Exactly one final answer each; the interrupted one says it was interrupted.
+    for (const thread of [first, second]) {
+      const answers = h.slack.messages('C0001', thread).filter((m) => m.text.startsWith('Answer to:'));
+      expect(answers).toHaveLength(1);
+    }
+    expect(botText(h, 'C0001', first)).toMatch(/restarted while answering|interrupted by a restart/);
   });
 });
