@@ -829,14 +829,37 @@ function trimmedEnd(s: string, end: number): number {
   return e;
 }
 
-function lastLineCut(rest: string, window: number, first: number, paragraph: boolean): Cut | null {
+function lastLineCut(
+  rest: string,
+  window: number,
+  first: number,
+  paragraph: boolean,
+  avoid: Set<number>,
+): Cut | null {
   let p = rest.lastIndexOf('\n', window);
   while (p > first) {
     BLANK_LINE_AT.lastIndex = p + 1;
-    if (!paragraph || BLANK_LINE_AT.test(rest)) return { end: trimmedEnd(rest, p), next: p + 1 };
+    if (!avoid.has(p) && (!paragraph || BLANK_LINE_AT.test(rest)))
+      return { end: trimmedEnd(rest, p), next: p + 1 };
     p = rest.lastIndexOf('\n', p - 1);
   }
   return null;
+}
+
+/** Ends of the lines that open a fence: cutting there would send a message ending in an empty code block. */
+function openerLineEnds(rest: string, open: Fence | null, upto: number): Set<number> {
+  const ends = new Set<number>();
+  let state = open;
+  let start = 0;
+  while (start <= upto) {
+    const nl = rest.indexOf('\n', start);
+    if (nl < 0) break;
+    const before = state;
+    state = advanceFence(state, rest.slice(start, nl));
+    if (!before && state) ends.add(nl);
+    start = nl + 1;
+  }
+  return ends;
 }
 
 function lastWordCut(rest: string, window: number, first: number): Cut | null {
@@ -857,21 +880,20 @@ function isHighSurrogate(code: number): boolean {
 }
 
 /**
- * Where to end a piece of at most `window` chars: the last paragraph, line or word boundary, in that
- * order of preference. A boundary in the first half of the window only counts when there is none later,
- * so one early blank line does not turn into a near-empty Slack message.
+ * Where to end a piece of at most `window` chars: the last paragraph boundary if it keeps at least half
+ * the window (one early blank line should not make a near-empty message), else the last line boundary,
+ * else the last word boundary, else a hard cut.
  */
-function findCut(rest: string, window: number): Cut | null {
+function findCut(rest: string, window: number, avoid: Set<number> = new Set()): Cut | null {
   const first = rest.search(/\S/);
   if (first < 0 || first >= window) return null;
-  const candidates = [
-    lastLineCut(rest, window, first, true),
-    lastLineCut(rest, window, first, false),
-    lastWordCut(rest, window, first),
-  ];
-  const half = Math.floor(window / 2);
-  const good = candidates.find((c) => c !== null && c.end >= half) ?? candidates.find((c) => c !== null);
-  if (good) return good;
+  const paragraph = lastLineCut(rest, window, first, true, avoid);
+  if (paragraph && paragraph.end >= window / 2) return paragraph;
+  const line = lastLineCut(rest, window, first, false, avoid);
+  if (line) return line.end >= window / 2 || !paragraph ? line : paragraph;
+  // Only a line longer than the window is cut between words: in code that changes the code.
+  const word = lastWordCut(rest, window, first);
+  if (word) return word;
   let end = window;
   if (isHighSurrogate(rest.charCodeAt(end - 1))) end--;
   return end > first ? { end, next: end } : null;
@@ -891,8 +913,9 @@ interface Piece {
 
 function choosePiece(rest: string, open: Fence | null, budget: number, limit: number): Piece | null {
   let window = budget;
+  const avoid = openerLineEnds(rest, open, budget);
   while (window >= 1) {
-    const cut = findCut(rest, window);
+    const cut = findCut(rest, window, avoid);
     if (!cut) return null;
     const content = rest.slice(0, cut.end);
     const openAfter = fenceAfter(open, content);
@@ -906,7 +929,7 @@ function choosePiece(rest: string, open: Fence | null, budget: number, limit: nu
 /**
  * Split rendered markdown into pieces each at most `limit` chars (default SLACK_MARKDOWN_LIMIT),
  * preferring paragraph, then line, then word boundaries, hard-cutting only a single over-long token
- * (a boundary in the first half of a piece loses to any boundary in the second half). A code fence open at a cut is closed at the end of the piece and reopened (same fence and info
+ * (a paragraph boundary in the first half of a piece loses to a later line boundary). A code fence open at a cut is closed at the end of the piece and reopened (same fence and info
  * string) at the start of the next, both counted within the limit. No piece is empty; joining pieces
  * loses no non-whitespace content. Blank input gives no pieces. Limits too small to carry a fence
  * (under 2 × fence length + 3) drop the info string, then the reopening, rather than exceed the limit.

@@ -4,7 +4,7 @@ export const HELP_TEXT = [
   "*I'm your team's senior FastAPI architect.* Ask me about API design, async I/O, databases,",
   'auth, testing, performance or production readiness.',
   '',
-  '• `@FastAPI Architect <question>` in a channel I am in: I answer in the thread, and follow-ups there',
+  '• `@fastapi-architect <question>` in a channel I am in: I answer in the thread, and follow-ups there',
   '  need no mention.',
   '• `/fastapi <question>`: I post your question in the channel and answer in its thread.',
   '• A direct message to me works too.',
@@ -15,6 +15,6 @@ export function notInChannelMessage(code: string): string {
   if (code === 'is_archived') return 'This channel is archived, so I cannot answer here.';
   return [
     "I can't post in this channel yet.",
-    'Invite me with `/invite @FastAPI Architect` (or mention me and accept the prompt), then ask again.',
+    'Invite me with `/invite @fastapi-architect` (or mention me and accept the prompt), then ask again.',
   ].join(' ');
 }

@@ -58,7 +58,7 @@ describe('/fastapi', () => {
       const reply = await h.slack.waitFor(() => h.slack.responses[0], { what: 'ephemeral reply' });
       expect(reply.id).toBe('private');
       expect(reply.body.response_type).toBe('ephemeral');
-      expect(String(reply.body.text)).toContain('/invite @FastAPI Architect');
+      expect(String(reply.body.text)).toContain('/invite @fastapi-architect');
       expect(h.anthropic.requests).toHaveLength(0);
     },
   );

@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from '../helpers/bot-harness.js';
+import { FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { FakeSlack } from '../helpers/fake-slack.js';
+import { appMentionEnvelope, nextTs, sendEvent } from '../helpers/slack-requests.js';
+import { tempDir } from '../helpers/temp.js';
+
+// The built bot, started the way `npm start` and the Dockerfile start it: `node dist/main.js`.
+// `npm test` compiles dist/ first.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(ROOT, 'dist', 'main.js');
+
+interface Child {
+  process: ChildProcess;
+  output: () => string;
+  /** Resolves with the port once the bot logs that it started. */
+  started: Promise<number>;
+}
+
+function startChild(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: tempDir(),
+    env: { PATH: process.env.PATH ?? '', AGENTS_DIR: join(ROOT, 'agents'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const started = new Promise<number>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"msg":"bot started".*?"port":(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`bot exited with ${code} before starting:\n${output}`)));
+  });
+  started.catch(() => {});
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { process: child, output: () => output, started };
+}
+
+describe('the built bot as a process', () => {
+  it('starts, answers a signed mention, and exits 0 on SIGTERM', async () => {
+    const slack = await FakeSlack.start({ token: BOT_TOKEN });
+    const anthropic = await FakeAnthropic.start();
+    onTestFinished(async () => {
+      await anthropic.close();
+      await slack.close();
+    });
+    const dir = tempDir();
+    const child = startChild({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: anthropic.baseUrl,
+      PORT: '0',
+      DATABASE_PATH: join(dir, 'bot.db'),
+      DATA_DIR: dir,
+    });
+    const port = await child.started;
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    const ts = nextTs();
+    anthropic.enqueue({ kind: 'text', text: 'Hello from the built bot.' });
+    const res = await sendEvent(
+      url,
+      SIGNING_SECRET,
+      appMentionEnvelope({ text: '<@UBOT> are you there?', ts }),
+    );
+    expect(res.status).toBe(200);
+    await slack.waitFor(() =>
+      slack.messages('C0001', ts).some((m) => m.text === 'Hello from the built bot.'),
+    );
+
+    child.process.kill('SIGTERM');
+    const [code] = await once(child.process, 'exit');
+    expect(code).toBe(0);
+    const logs = child.output();
+    expect(logs).not.toContain(BOT_TOKEN);
+    expect(logs).not.toContain(SIGNING_SECRET);
+    expect(logs).not.toContain(ANTHROPIC_KEY);
+  });
+
+  it('refuses to start with one message listing every configuration problem, without a stack trace', async () => {
+    const child = startChild({ SLACK_BOT_TOKEN: 'xoxp-wrong-kind', PORT: 'eighty' });
+    const [code] = await once(child.process, 'exit');
+    expect(code).toBe(1);
+    const output = child.output();
+    expect(output).toContain('The bot could not start.');
+    for (const variable of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'ANTHROPIC_API_KEY', 'PORT']) {
+      expect(output).toContain(variable);
+    }
+    expect(output).toContain('https://api.slack.com/apps');
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(output).not.toContain('xoxp-wrong-kind');
+  });
+});
