@@ -31,6 +31,10 @@ export interface Config {
   agentName: string | undefined;
   historyTokenBudget: number;
   maxConcurrentAnswers: number;
+  /** Signs record links; when unset, a secret is generated on first start and kept in the database. */
+  recordsLinkSecret: string | undefined;
+  /** Channels bound to a Spec-Kit Plus feature: their PHRs go to history/prompts/<feature>/. */
+  featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
 }
 
 /** Every problem found in the environment, each a sentence that says how to fix it. */
@@ -80,6 +84,8 @@ export const CONFIG_VARIABLES = [
   'MAX_CONCURRENT_ANSWERS',
   'CLAUDE_TIMEOUT_MS',
   'CLAUDE_MAX_RETRIES',
+  'RECORDS_LINK_SECRET',
+  'FEATURE_CHANNELS',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -188,6 +194,15 @@ export function loadConfig(
     problems,
   );
 
+  const recordsLinkSecret = read('RECORDS_LINK_SECRET');
+  if (recordsLinkSecret !== undefined && recordsLinkSecret.length < 32) {
+    problems.push(
+      'RECORDS_LINK_SECRET is too short: use at least 32 random characters (e.g. `openssl rand -hex 32`), ' +
+        'or leave it unset to have one generated and kept in the database',
+    );
+  }
+  const featureChannels = parseFeatureChannels(read('FEATURE_CHANNELS'), problems);
+
   if (problems.length > 0 || botToken === undefined || apiKey === undefined) throw new ConfigError(problems);
 
   const config: Config = {
@@ -202,6 +217,8 @@ export function loadConfig(
     agentName: read('AGENT'),
     historyTokenBudget,
     maxConcurrentAnswers,
+    recordsLinkSecret,
+    featureChannels,
   };
   Object.freeze(config.slack);
   Object.freeze(config.anthropic);
@@ -248,4 +265,34 @@ function integer(
     return range.fallback;
   }
   return number;
+}
+
+const FEATURE_STAGES = ['spec', 'plan', 'tasks', 'red', 'green', 'refactor', 'explainer', 'misc'];
+
+/**
+ * `C0123ABC=001-auth,C0456DEF=002-payments:plan`: a channel id, its feature folder name, and
+ * optionally the Spec-Kit Plus stage its Q&A is filed under (default `misc`).
+ */
+function parseFeatureChannels(
+  value: string | undefined,
+  problems: string[],
+): ReadonlyMap<string, { feature: string; stage: string }> {
+  const map = new Map<string, { feature: string; stage: string }>();
+  if (value === undefined) return map;
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([CGD][A-Z0-9]+)=([a-z0-9][a-z0-9-]*)(?::([a-z]+))?$/.exec(entry);
+    const stage = match?.[3] ?? 'misc';
+    if (!match || !FEATURE_STAGES.includes(stage)) {
+      problems.push(
+        `FEATURE_CHANNELS entry ${JSON.stringify(entry)} is not CHANNEL_ID=feature-name[:stage] ` +
+          `(e.g. C0123ABC=001-auth:plan; stages ${FEATURE_STAGES.join(', ')})`,
+      );
+      continue;
+    }
+    map.set(match[1] as string, { feature: match[2] as string, stage });
+  }
+  return map;
 }

@@ -54,8 +54,32 @@ describe('loadConfig', () => {
       agentName: undefined,
       historyTokenBudget: 30_000,
       maxConcurrentAnswers: 4,
+      recordsLinkSecret: undefined,
+      featureChannels: new Map(),
     };
     expect(loadConfig(HTTP_ENV)).toEqual(expected);
+  });
+
+  it('binds channels to features, with an optional stage', () => {
+    const config = loadConfig({
+      ...HTTP_ENV,
+      FEATURE_CHANNELS: 'C0123ABC=001-auth, G0456DEF=002-payments:plan',
+    });
+    expect([...config.featureChannels]).toEqual([
+      ['C0123ABC', { feature: '001-auth', stage: 'misc' }],
+      ['G0456DEF', { feature: '002-payments', stage: 'plan' }],
+    ]);
+  });
+
+  it('rejects malformed feature bindings and short link secrets, without echoing the secret', () => {
+    const problems = problemsOf({
+      ...HTTP_ENV,
+      FEATURE_CHANNELS: 'general=auth,C1=x:deploy',
+      RECORDS_LINK_SECRET: 'hunter2',
+    });
+    expect(problems.filter((p) => p.startsWith('FEATURE_CHANNELS'))).toHaveLength(2);
+    expect(problems.some((p) => p.startsWith('RECORDS_LINK_SECRET is too short'))).toBe(true);
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('uses Socket Mode when SLACK_APP_TOKEN is set, with the signing secret optional', () => {
