@@ -59,7 +59,10 @@ export function createSlackApp(options: SlackAppOptions, deps: Omit<ListenerDeps
     socket = new SocketModeReceiver({
       appToken: options.appToken,
       logger: boltLogger,
-      installerOptions: { clientOptions },
+      // The socket client's own calls (apps.connections.open on every reconnect) should keep trying
+      // for as long as Slack is away, unlike a post in a thread; it gets its own options object
+      // because it would otherwise write its retry policy into the one the listeners share.
+      installerOptions: { clientOptions: { ...clientOptions, retryConfig: { retries: 100, factor: 1.3 } } },
     });
     receiver = socket;
   } else {

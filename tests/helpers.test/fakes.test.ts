@@ -20,7 +20,8 @@ import {
   slashCommandFields,
 } from '../helpers/slack-requests.js';
 
-const FIXTURES = '/work/shared/fixtures';
+// Copies of shared/fixtures samples, so the suite does not depend on where shared/ sits.
+const FIXTURES = new URL('../fixtures', import.meta.url).pathname;
 const TOKEN = 'xoxb-test-token';
 const APP_TOKEN = 'xapp-test-token';
 const SECRET = 'test-signing-secret';
