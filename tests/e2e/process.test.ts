@@ -102,4 +102,32 @@ describe('the built bot as a process', () => {
     expect(output).not.toMatch(/\n\s+at /);
     expect(output).not.toContain('xoxp-wrong-kind');
   });
+
+  it('npm run ask streams one answer to stdout through the same conversation service, without Slack', async () => {
+    const anthropic = await FakeAnthropic.start();
+    onTestFinished(() => anthropic.close());
+    anthropic.enqueue({ kind: 'text', text: ['Use ', 'keyset ', 'pagination.'] });
+    const dir = tempDir();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'ask.js'), 'How do I paginate?'], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AGENTS_DIR: join(ROOT, 'agents'),
+        ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+        ANTHROPIC_BASE_URL: anthropic.baseUrl,
+        DATABASE_PATH: join(dir, 'bot.db'),
+        DATA_DIR: dir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Use keyset pagination.');
+    const system = anthropic.requests[0]?.body.system as { text: string }[];
+    expect(system[0]?.text.startsWith('You are a Senior Backend Architect')).toBe(true);
+  });
 });
