@@ -6,15 +6,18 @@ import { createSlackApp } from './app.js';
 import { createClaude } from './claude/claude.js';
 import type { Config } from './config.js';
 import { createConversation } from './conversation/conversation.js';
+import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
+import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
 import { createAnswerQuestion } from './slack/answer-question.js';
 import { slackErrorCode } from './slack/errors.js';
 import { createUserNames } from './slack/user-names.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { type Db, openDatabase } from './store/database.js';
 import { InboxStore } from './store/inbox-store.js';
+import { RecordStore } from './store/record-store.js';
 
 export interface BotOptions {
   logger: Logger;
@@ -53,6 +56,17 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
   try {
     const inbox = new InboxStore(db, now);
     const store = new ConversationStore(db, now);
+    const records = new RecordStore(db);
+    const linkSecret = linkSecretFrom(records, config.recordsLinkSecret);
+    const promptHistory = createPromptHistory({
+      store: records,
+      dataDir: config.dataDir,
+      publicBaseUrl: config.publicBaseUrl,
+      linkSecret,
+      featureChannels: config.featureChannels,
+      logger,
+      now,
+    });
     const claude = createClaude({
       apiKey: config.anthropic.apiKey,
       baseUrl: config.anthropic.baseUrl,
@@ -87,7 +101,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         logger,
         ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}),
       },
-      { inbox, store, worker },
+      { inbox, store, worker, promptHistory },
     );
 
     const auth = await slack.app.client.auth.test().catch((error: unknown) => {
@@ -103,13 +117,20 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       inbox,
       store,
       conversation,
+      promptHistory,
+      agentName: agent.name,
       userNames: createUserNames(slack.app.client, store, logger, now),
       botUserId,
       logger,
       ...(options.streamIntervalMs !== undefined ? { minIntervalMs: options.streamIntervalMs } : {}),
     });
 
-    server = createHttpServer({ slackListener: slack.http?.requestListener, logger });
+    const recordPages = createRecordPages({
+      secret: linkSecret,
+      publicBaseUrl: config.publicBaseUrl,
+      lookup: (kind, id) => (kind === 'phr' ? promptHistory.document(id) : undefined),
+    });
+    server = createHttpServer({ slackListener: slack.http?.requestListener, routes: [recordPages], logger });
     const port = await listen(server, config.port, options.host);
     if (slack.socket) await slack.app.start();
 

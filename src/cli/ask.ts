@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadAgents, selectAgent } from '../agents/load.js';
 import { resolveModel } from '../agents/models.js';
 import { createClaude } from '../claude/claude.js';
 import { loadConfig } from '../config.js';
 import { createConversation } from '../conversation/conversation.js';
 import { createLogger } from '../log.js';
+import { createPromptHistory, linkSecretFrom } from '../records/prompt-history.js';
 import { ConversationStore } from '../store/conversation-store.js';
 import { openDatabase } from '../store/database.js';
+import { RecordStore } from '../store/record-store.js';
 import { StdoutSink } from './stdout-sink.js';
 
 /**
@@ -24,6 +27,15 @@ async function ask(question: string): Promise<number> {
   const agent = selectAgent(loadAgents(config.agentsDir), config.agentName);
   const db = openDatabase(config.databasePath);
   try {
+    const records = new RecordStore(db);
+    const promptHistory = createPromptHistory({
+      store: records,
+      dataDir: config.dataDir,
+      publicBaseUrl: config.publicBaseUrl,
+      linkSecret: linkSecretFrom(records, config.recordsLinkSecret),
+      featureChannels: config.featureChannels,
+      logger,
+    });
     const conversation = createConversation({
       store: new ConversationStore(db),
       claude: createClaude({
@@ -40,11 +52,33 @@ async function ask(question: string): Promise<number> {
     });
     // Each run is its own one-question thread, kept apart from Slack channels by the `cli` channel id.
     const thread = { channelId: 'cli', threadTs: `${Date.now() / 1000}` };
+    const userName = process.env.USER ?? 'terminal';
     const outcome = await conversation.answer(
-      { thread, userId: null, userName: process.env.USER ?? 'terminal', text: question, messageTs: null },
+      { thread, userId: null, userName, text: question, messageTs: null },
       new StdoutSink(),
     );
-    return outcome.ok ? 0 : 1;
+    if (!outcome.ok) return 1;
+    const phr = promptHistory.record({
+      surface: 'cli',
+      command: 'npm run ask',
+      userName,
+      userId: null,
+      teamId: null,
+      channelId: thread.channelId,
+      threadTs: thread.threadTs,
+      messageTs: null,
+      permalink: null,
+      prompt: question,
+      response: outcome.text,
+      model: outcome.model,
+      usage: outcome.usage,
+      latencyMs: outcome.latencyMs,
+      agentName: agent.name,
+      failureModes: outcome.notes,
+    });
+    // The agent prompt asks to confirm the absolute path of the record.
+    if (phr?.path) process.stderr.write(`${phr.label} written to ${resolve(config.dataDir, phr.path)}\n`);
+    return 0;
   } finally {
     db.close();
   }

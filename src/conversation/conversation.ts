@@ -29,7 +29,16 @@ export interface AskInput {
 }
 
 export type AnswerOutcome =
-  | { ok: true; text: string; answerTs: string | null; model: string; usage: Usage; latencyMs: number }
+  | {
+      ok: true;
+      text: string;
+      answerTs: string | null;
+      model: string;
+      usage: Usage;
+      latencyMs: number;
+      /** What went wrong without stopping the answer (for the PHR's evaluation notes). */
+      notes: string[];
+    }
   | { ok: false; kind: string; answerTs: string | null };
 
 export interface ConversationDeps {
@@ -115,6 +124,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
           model: outcome.model,
           usage: outcome.usage,
           latencyMs,
+          notes: [
+            ...(outcome.stopReason === 'max_tokens'
+              ? ['the answer reached MAX_ANSWER_TOKENS and was cut']
+              : []),
+            ...(prompt.questionTruncated
+              ? ['the question was longer than the history budget and was cut']
+              : []),
+            ...(prompt.omittedTurns
+              ? [`${prompt.omittedTurns} earlier thread message(s) left out for length`]
+              : []),
+          ],
         };
       } catch (error) {
         if (!(error instanceof ClaudeError)) throw error;

@@ -6,12 +6,14 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
 export interface HttpServerOptions {
   /** Bolt's signed-request listener in HTTP mode; absent in Socket Mode. */
   slackListener: RequestListener | undefined;
+  /** Further routes (record pages); each returns true when it handled the request. */
+  routes?: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[];
   logger: Logger;
 }
 
 /**
  * The bot's one HTTP server: Slack's endpoint in HTTP mode, and in both modes the health check
- * (and, later, record pages). Bolt verifies signatures; nothing else here trusts the caller.
+ * and the signed record pages. Bolt verifies signatures; nothing else here trusts the caller.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   return createServer((req, res) => {
@@ -25,6 +27,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
         return send(res, 200, '{"ok":true}\n', { 'content-type': 'application/json' });
       }
+      for (const route of options.routes ?? []) if (route(req, res)) return;
       send(res, 404, 'not found\n');
     } catch (error) {
       options.logger.error('http request failed', { path, error });

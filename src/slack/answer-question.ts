@@ -1,10 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Conversation } from '../conversation/conversation.js';
 import type { Logger } from '../log.js';
+import type { PhrRef, PromptHistory } from '../records/prompt-history.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { InboxStore, Question } from '../store/inbox-store.js';
 import { slackErrorCode } from './errors.js';
-import { escapeMrkdwn, quoteForSlack } from './format.js';
+import { escapeMrkdwn, neutraliseMentions, quoteForSlack } from './format.js';
 import { notInChannelMessage } from './messages.js';
 import { SlackThreadWriter, ThreadUnpostableError } from './thread-writer.js';
 import type { UserNames } from './user-names.js';
@@ -14,6 +15,8 @@ export interface AnswerQuestionDeps {
   inbox: InboxStore;
   store: ConversationStore;
   conversation: Conversation;
+  promptHistory: PromptHistory;
+  agentName: string;
   userNames: UserNames;
   botUserId: string;
   logger: Logger;
@@ -23,6 +26,14 @@ export interface AnswerQuestionDeps {
   lateThreadMessages?: number;
   fetch?: typeof fetch;
 }
+
+/** How each kind of question shows in a PHR's `command` field. */
+const COMMAND_LABELS: Record<Question['source'], string> = {
+  mention: '@mention',
+  thread: 'thread reply',
+  dm: 'direct message',
+  command: '/fastapi',
+};
 
 /** The worker's handler: turns one accepted question into one answer in its Slack thread. */
 export function createAnswerQuestion(deps: AnswerQuestionDeps) {
@@ -66,14 +77,10 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         ...(deps.minIntervalMs !== undefined ? { minIntervalMs: deps.minIntervalMs } : {}),
         onFirstMessage: (ts) => deps.inbox.setPartial(question.id, ts),
       });
+      const userName = await deps.userNames(question.userId);
+      const messageTs = question.source === 'command' ? null : question.messageKey;
       const outcome = await deps.conversation.answer(
-        {
-          thread,
-          userId: question.userId,
-          userName: await deps.userNames(question.userId),
-          text: question.text,
-          messageTs: question.source === 'command' ? null : question.messageKey,
-        },
+        { thread, userId: question.userId, userName, text: question.text, messageTs },
         writer,
         signal,
       );
@@ -85,6 +92,28 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         answerTs: outcome.answerTs,
         error: outcome.ok ? null : outcome.kind,
       });
+      if (outcome.ok) {
+        // After the answer is complete and the question closed: a PHR can neither delay nor undo it.
+        const phr = deps.promptHistory.record({
+          surface: 'slack',
+          command: COMMAND_LABELS[question.source],
+          userName,
+          userId: question.userId,
+          teamId: question.teamId,
+          channelId: question.channelId,
+          threadTs,
+          messageTs,
+          permalink: await permalink(question.channelId, threadTs, log),
+          prompt: question.text,
+          response: outcome.text,
+          model: outcome.model,
+          usage: outcome.usage,
+          latencyMs: outcome.latencyMs,
+          agentName: deps.agentName,
+          failureModes: outcome.notes,
+        });
+        if (phr) await postRecordLine(question.channelId, threadTs, phr, log);
+      }
     } catch (error) {
       if (signal.aborted) return;
       const code = error instanceof ThreadUnpostableError ? error.code : slackErrorCode(error);
@@ -169,6 +198,32 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       });
     }
     log.info('read earlier thread messages', { thread_ts: thread.threadTs, messages: earlier.length });
+  }
+
+  async function permalink(channel: string, ts: string, log: Logger): Promise<string | null> {
+    try {
+      return (await deps.client.chat.getPermalink({ channel, message_ts: ts })).permalink ?? null;
+    } catch (error) {
+      log.debug('no permalink', { slack_error: slackErrorCode(error) });
+      return null;
+    }
+  }
+
+  /** The agent prompt asks to confirm where the PHR is; in Slack that is a small context line with its link. */
+  async function postRecordLine(channel: string, threadTs: string, phr: PhrRef, log: Logger): Promise<void> {
+    const line = `:memo: <${phr.url}|${escapeMrkdwn(phr.label)}> · ${neutraliseMentions(escapeMrkdwn(phr.title))}`;
+    try {
+      await deps.client.chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: `${phr.label}: ${phr.title}`,
+        blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+    } catch (error) {
+      log.warn('PHR link not posted', { phr: phr.label, slack_error: slackErrorCode(error) });
+    }
   }
 
   /** A restart cut an answer short: say so where it stopped; the fresh answer follows below it. */

@@ -1,3 +1,6 @@
+import type { PhrRef } from '../records/prompt-history.js';
+import { escapeMrkdwn, neutraliseMentions } from './format.js';
+
 /** Fixed texts the bot says in Slack (mrkdwn), kept together so their tone stays one voice. */
 
 export const HELP_TEXT = [
@@ -8,6 +11,7 @@ export const HELP_TEXT = [
   '  need no mention.',
   '• `/fastapi <question>`: I post your question in the channel and answer in its thread.',
   '• A direct message to me works too.',
+  '• `/fastapi history`: links to the Prompt History Records of this channel.',
   '• `/fastapi help`: this text.',
 ].join('\n');
 
@@ -17,4 +21,14 @@ export function notInChannelMessage(code: string): string {
     "I can't post in this channel yet.",
     'Invite me with `/invite @fastapi-architect` (or mention me and accept the prompt), then ask again.',
   ].join(' ');
+}
+
+/** The ephemeral answer to `/fastapi history`. */
+export function historyText(records: readonly PhrRef[]): string {
+  if (records.length === 0) return 'No Prompt History Records in this channel yet: ask me something first.';
+  const lines = records.map(
+    (record) =>
+      `• <${record.url}|${escapeMrkdwn(record.label)}> ${neutraliseMentions(escapeMrkdwn(record.title))} · ${record.createdAt.slice(0, 10)}`,
+  );
+  return [`*Recent Prompt History Records in this channel* (newest first):`, ...lines].join('\n');
 }

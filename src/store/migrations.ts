@@ -66,4 +66,37 @@ export const MIGRATIONS: readonly string[] = [
     fetched_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Small process-wide values, e.g. the secret that signs record links when none is configured.
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Prompt History Records. The markdown is kept here too: the page works even if the file was
+  -- moved, and a failed file write never loses the record.
+  CREATE TABLE phrs (
+    id                 INTEGER PRIMARY KEY,
+    public_id          TEXT NOT NULL UNIQUE,
+    route              TEXT NOT NULL,
+    number             INTEGER NOT NULL,
+    stage              TEXT NOT NULL,
+    title              TEXT NOT NULL,
+    file_path          TEXT,
+    team_id            TEXT,
+    channel_id         TEXT NOT NULL,
+    thread_ts          TEXT NOT NULL,
+    user_id            TEXT,
+    model              TEXT NOT NULL,
+    input_tokens       INTEGER NOT NULL,
+    output_tokens      INTEGER NOT NULL,
+    cache_read_tokens  INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    latency_ms         INTEGER NOT NULL,
+    markdown           TEXT NOT NULL,
+    created_at         TEXT NOT NULL,
+    UNIQUE (route, number)
+  );
+  CREATE INDEX phrs_by_channel ON phrs (channel_id, id);
+  `,
 ];

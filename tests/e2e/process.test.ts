@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -121,12 +122,20 @@ describe('the built bot as a process', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     expect(stdout).toContain('Use keyset pagination.');
+    // The PHR is written and its absolute path confirmed, as the agent prompt asks.
+    const path = /PHR-0001 \(general\) written to (\S+)/.exec(stderr)?.[1] ?? '';
+    expect(path.startsWith(join(dir, 'history', 'prompts', 'general', '0001-'))).toBe(true);
+    expect(readFileSync(path, 'utf8')).toMatch(/^surface: cli$/m);
     const system = anthropic.requests[0]?.body.system as { text: string }[];
     expect(system[0]?.text.startsWith('You are a Senior Backend Architect')).toBe(true);
   });

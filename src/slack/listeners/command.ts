@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { HELP_TEXT } from '../messages.js';
+import { HELP_TEXT, historyText } from '../messages.js';
 import { acceptQuestion, type ListenerDeps } from './intake.js';
 
 export const COMMAND = '/fastapi';
@@ -8,8 +8,16 @@ export const COMMAND = '/fastapi';
 export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack }) => {
     const text = command.text.trim();
-    if (text === '' || text.toLowerCase() === 'help') {
+    const word = text.toLowerCase();
+    if (word === '' || word === 'help') {
       await ack({ response_type: 'ephemeral', text: HELP_TEXT });
+      return;
+    }
+    if (word === 'history') {
+      await ack({
+        response_type: 'ephemeral',
+        text: historyText(deps.promptHistory.recent(command.channel_id, 10)),
+      });
       return;
     }
     acceptQuestion(deps, null, {

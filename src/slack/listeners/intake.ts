@@ -1,5 +1,6 @@
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
+import type { PromptHistory } from '../../records/prompt-history.js';
 import type { ConversationStore } from '../../store/conversation-store.js';
 import type { InboxStore, NewQuestion } from '../../store/inbox-store.js';
 
@@ -7,6 +8,7 @@ export interface ListenerDeps {
   inbox: InboxStore;
   store: ConversationStore;
   worker: Worker;
+  promptHistory: PromptHistory;
   logger: Logger;
 }
 

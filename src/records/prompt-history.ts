@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Usage } from '../claude/claude.js';
+import { newPublicId, recordUrl } from '../http/links.js';
+import type { RecordDocument } from '../http/record-pages.js';
+import type { Logger } from '../log.js';
+import type { RecordStore } from '../store/record-store.js';
+import { type PhrRecord, type PhrStage, padId, parsePhr, phrFileName, phrRoute, renderPhr } from './phr.js';
+import { phrTitle, topicLabels } from './title.js';
+
+/** One answered question, as the surfaces (Slack, `npm run ask`) know it. */
+export interface Exchange {
+  surface: 'slack' | 'cli';
+  /** How the question was asked: "@mention", "/fastapi", "thread reply", "direct message", "npm run ask". */
+  command: string;
+  userName: string;
+  userId: string | null;
+  teamId: string | null;
+  channelId: string;
+  threadTs: string;
+  messageTs: string | null;
+  permalink: string | null;
+  prompt: string;
+  response: string;
+  model: string;
+  usage: Usage;
+  latencyMs: number;
+  agentName: string;
+  /** Things that went wrong but did not stop the answer (e.g. it hit the length limit). */
+  failureModes: string[];
+}
+
+export interface PhrRef {
+  /** `PHR-0007 (general)`: numbers are per folder, so the route is always shown beside them. */
+  label: string;
+  url: string;
+  title: string;
+  /** Where the file was written, relative to DATA_DIR; null when only the database has it. */
+  path: string | null;
+  publicId: string;
+  createdAt: string;
+}
+
+export interface PromptHistoryOptions {
+  store: RecordStore;
+  dataDir: string;
+  publicBaseUrl: string;
+  linkSecret: Buffer;
+  featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface PromptHistory {
+  /** Writes the PHR to SQLite and to its file. Never throws: a failure is logged and yields null. */
+  record(exchange: Exchange): PhrRef | null;
+  /** The newest PHRs of a channel, newest first. */
+  recent(channelId: string, limit: number): PhrRef[];
+  /** The page link for a stored PHR. */
+  link(publicId: string): string;
+  /** A stored PHR as its page shows it; undefined for an unknown id. */
+  document(publicId: string): RecordDocument | undefined;
+}
+
+export const PROMPTS_DIR = join('history', 'prompts');
+
+/**
+ * Prompt History Records in the Spec-Kit Plus layout (`history/prompts/<route>/NNNN-slug.<stage>.prompt.md`).
+ * Numbering and the file write are synchronous inside one SQLite transaction, so two answers finishing
+ * together cannot take the same number; files are created exclusively (`wx`), so an existing file,
+ * whoever wrote it, is never overwritten: the next number is taken instead.
+ */
+export function createPromptHistory(options: PromptHistoryOptions): PromptHistory {
+  const now = options.now ?? (() => new Date());
+  const link = (publicId: string) => recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', publicId);
+
+  return {
+    record(exchange) {
+      const log = options.logger.child({ channel: exchange.channelId, thread_ts: exchange.threadTs });
+      try {
+        const binding = options.featureChannels.get(exchange.channelId);
+        const stage = (binding?.stage ?? 'general') as PhrStage;
+        const feature = binding?.feature ?? null;
+        const route = phrRoute(stage, feature);
+        const title = phrTitle(exchange.prompt);
+        const createdAt = now();
+        const publicId = newPublicId();
+        const base: Omit<PhrRecord, 'id'> = {
+          title,
+          stage,
+          date: createdAt.toISOString().slice(0, 10),
+          surface: exchange.surface,
+          model: exchange.model,
+          feature,
+          branch: null,
+          user: exchange.userName,
+          command: exchange.command,
+          labels: [exchange.surface, route, ...topicLabels(`${exchange.prompt}\n${exchange.response}`)],
+          links: { spec: null, ticket: null, adr: null, pr: null },
+          files: [],
+          tests: [],
+          ...(exchange.surface === 'slack'
+            ? {
+                slack: {
+                  team: exchange.teamId ?? '',
+                  channel: exchange.channelId,
+                  threadTs: exchange.threadTs,
+                  messageTs: exchange.messageTs,
+                  permalink: exchange.permalink,
+                },
+              }
+            : {}),
+          usage: exchange.usage,
+          latencyMs: exchange.latencyMs,
+          prompt: exchange.prompt,
+          response: exchange.response,
+          outcome: {
+            impact: `Answered a question from ${exchange.userName} (${exchange.command}).`,
+            tests: 'none',
+            files: 'none',
+            nextPrompts: 'Follow-up questions in the same thread.',
+            reflection: 'none',
+          },
+          evaluation: {
+            failureModes: exchange.failureModes.length ? exchange.failureModes.join('; ') : 'none observed',
+            graders: 'none',
+            promptVariant: `${exchange.agentName} agent prompt, model ${exchange.model}`,
+            nextExperiment: 'none',
+          },
+        };
+        const folder = join(options.dataDir, PROMPTS_DIR, route);
+
+        const written = options.store.transaction(() => {
+          let number = Math.max(options.store.maxPhrNumber(route), highestNumberIn(folder)) + 1;
+          let markdown = renderPhr({ ...base, id: number });
+          let path: string | null = null;
+          try {
+            mkdirSync(folder, { recursive: true, mode: 0o700 });
+            for (;;) {
+              const fileName = phrFileName(number, title, stage);
+              try {
+                writeFileSync(join(folder, fileName), markdown, { flag: 'wx', mode: 0o600 });
+                path = join(PROMPTS_DIR, route, fileName);
+                break;
+              } catch (error) {
+                if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+                number++;
+                markdown = renderPhr({ ...base, id: number });
+              }
+            }
+          } catch (error) {
+            // The record still goes to the database and its page works; only the file is missing.
+            log.error('PHR file not written', { route, number, error });
+          }
+          options.store.insertPhr({
+            publicId,
+            route,
+            number,
+            stage,
+            title,
+            filePath: path,
+            teamId: exchange.teamId,
+            channelId: exchange.channelId,
+            threadTs: exchange.threadTs,
+            userId: exchange.userId,
+            model: exchange.model,
+            inputTokens: exchange.usage.inputTokens,
+            outputTokens: exchange.usage.outputTokens,
+            cacheReadTokens: exchange.usage.cacheReadTokens,
+            cacheWriteTokens: exchange.usage.cacheWriteTokens,
+            latencyMs: exchange.latencyMs,
+            markdown,
+            createdAt: createdAt.toISOString(),
+          });
+          return { number, path };
+        });
+        const ref: PhrRef = {
+          label: `PHR-${padId(written.number)} (${route})`,
+          url: link(publicId),
+          title,
+          path: written.path,
+          publicId,
+          createdAt: createdAt.toISOString(),
+        };
+        log.info('PHR recorded', { phr: ref.label, path: ref.path });
+        return ref;
+      } catch (error) {
+        log.error('PHR not recorded', { error });
+        return null;
+      }
+    },
+
+    recent(channelId, limit) {
+      return options.store.phrsForChannel(channelId, limit).map((row) => ({
+        label: `PHR-${padId(row.number)} (${row.route})`,
+        url: link(row.publicId),
+        title: row.title,
+        path: row.filePath,
+        publicId: row.publicId,
+        createdAt: row.createdAt,
+      }));
+    },
+
+    link,
+
+    document(publicId) {
+      const row = options.store.phr(publicId);
+      if (!row) return undefined;
+      const fileName = phrFileName(row.number, row.title, row.stage as PhrStage);
+      return {
+        title: `PHR-${padId(row.number)} (${row.route}): ${row.title}`,
+        markdown: row.markdown,
+        fileName,
+        frontMatter: parsePhr(row.markdown, fileName).frontMatter,
+      };
+    },
+  };
+}
+
+/** The highest NNNN- prefix among the folder's files: records made elsewhere (a repo, another tool) count too. */
+function highestNumberIn(folder: string): number {
+  let highest = 0;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const match = /^(\d{4,})-/.exec(name);
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest;
+}
+
+/** A link secret for deployments that did not configure one: made once, kept in the database. */
+export function linkSecretFrom(store: RecordStore, configured: string | undefined): Buffer {
+  if (configured) return Buffer.from(configured, 'utf8');
+  return Buffer.from(
+    store.settingOrInit('records_link_secret', randomBytes(32).toString('base64url')),
+    'utf8',
+  );
+}

@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import type { Db } from './database.js';
+
+export interface NewPhrRow {
+  publicId: string;
+  route: string;
+  number: number;
+  stage: string;
+  title: string;
+  filePath: string | null;
+  teamId: string | null;
+  channelId: string;
+  threadTs: string;
+  userId: string | null;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  latencyMs: number;
+  markdown: string;
+  createdAt: string;
+}
+
+export interface PhrRow {
+  publicId: string;
+  route: string;
+  number: number;
+  stage: string;
+  title: string;
+  filePath: string | null;
+  channelId: string;
+  threadTs: string;
+  markdown: string;
+  createdAt: string;
+}
+
+interface PhrDbRow {
+  public_id: string;
+  route: string;
+  number: number;
+  stage: string;
+  title: string;
+  file_path: string | null;
+  channel_id: string;
+  thread_ts: string;
+  markdown: string;
+  created_at: string;
+}
+
+/** Records (PHRs, later ADRs) and the settings that sign their links. */
+export class RecordStore {
+  readonly #db: Db;
+  readonly #getSetting: Database.Statement;
+  readonly #putSettingIfAbsent: Database.Statement;
+  readonly #maxPhrNumber: Database.Statement;
+  readonly #insertPhr: Database.Statement;
+  readonly #phrByPublicId: Database.Statement;
+  readonly #phrsForChannel: Database.Statement;
+  readonly #updatePhrMarkdown: Database.Statement;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#getSetting = db.prepare('SELECT value FROM settings WHERE key = ?');
+    this.#putSettingIfAbsent = db.prepare(
+      'INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT DO NOTHING',
+    );
+    this.#maxPhrNumber = db.prepare('SELECT max(number) AS n FROM phrs WHERE route = ?');
+    this.#insertPhr = db.prepare(`
+      INSERT INTO phrs (public_id, route, number, stage, title, file_path, team_id, channel_id, thread_ts, user_id,
+                        model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms,
+                        markdown, created_at)
+      VALUES (@publicId, @route, @number, @stage, @title, @filePath, @teamId, @channelId, @threadTs, @userId,
+              @model, @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @latencyMs,
+              @markdown, @createdAt)`);
+    const columns =
+      'public_id, route, number, stage, title, file_path, channel_id, thread_ts, markdown, created_at';
+    this.#phrByPublicId = db.prepare(`SELECT ${columns} FROM phrs WHERE public_id = ?`);
+    this.#phrsForChannel = db.prepare(
+      `SELECT ${columns} FROM phrs WHERE channel_id = @channelId ORDER BY id DESC LIMIT @limit`,
+    );
+    this.#updatePhrMarkdown = db.prepare('UPDATE phrs SET markdown = @markdown WHERE public_id = @publicId');
+  }
+
+  /** The stored value, or `value` stored now if there was none (first start wins, later starts read it). */
+  settingOrInit(key: string, value: string): string {
+    this.#putSettingIfAbsent.run({ key, value });
+    return (this.#getSetting.get(key) as { value: string }).value;
+  }
+
+  maxPhrNumber(route: string): number {
+    return (this.#maxPhrNumber.get(route) as { n: number | null }).n ?? 0;
+  }
+
+  insertPhr(row: NewPhrRow): void {
+    this.#insertPhr.run(row);
+  }
+
+  phr(publicId: string): PhrRow | undefined {
+    const row = this.#phrByPublicId.get(publicId) as PhrDbRow | undefined;
+    return row && toPhr(row);
+  }
+
+  phrsForChannel(channelId: string, limit: number): PhrRow[] {
+    return (this.#phrsForChannel.all({ channelId, limit }) as PhrDbRow[]).map(toPhr);
+  }
+
+  updatePhrMarkdown(publicId: string, markdown: string): void {
+    this.#updatePhrMarkdown.run({ publicId, markdown });
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+}
+
+function toPhr(row: PhrDbRow): PhrRow {
+  return {
+    publicId: row.public_id,
+    route: row.route,
+    number: row.number,
+    stage: row.stage,
+    title: row.title,
+    filePath: row.file_path,
+    channelId: row.channel_id,
+    threadTs: row.thread_ts,
+    markdown: row.markdown,
+    createdAt: row.created_at,
+  };
+}
