@@ -8,7 +8,6 @@ import {
 } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import { describeError, type Logger } from './log.js';
-import { type ListenerDeps, registerListeners } from './slack/listeners/index.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -44,7 +43,8 @@ export const CHAT_BOT_RETRY: RetryOptions = {
   randomize: true,
 };
 
-export function createSlackApp(options: SlackAppOptions, deps: Omit<ListenerDeps, 'logger'>): SlackApp {
+/** Builds the Bolt app; listeners are registered by the caller once every service exists. */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
   const boltLogger = toBoltLogger(options.logger.child({ component: 'bolt' }));
   const clientOptions = {
     slackApiUrl: options.apiUrl,
@@ -87,7 +87,6 @@ export function createSlackApp(options: SlackAppOptions, deps: Omit<ListenerDeps
   app.error(async (error) => {
     options.logger.error('slack listener failed', { error: describeError(error) });
   });
-  registerListeners(app, { ...deps, logger: options.logger });
   return { app, http, socket };
 }
 

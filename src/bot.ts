@@ -3,6 +3,7 @@ import type { RetryOptions } from '@slack/web-api';
 import { loadAgents, selectAgent } from './agents/load.js';
 import { resolveModel } from './agents/models.js';
 import { createSlackApp } from './app.js';
+import { BackgroundTasks } from './background.js';
 import { createClaude } from './claude/claude.js';
 import type { Config } from './config.js';
 import { createConversation } from './conversation/conversation.js';
@@ -10,10 +11,15 @@ import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
+import { createAdrService } from './records/adr-service.js';
 import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
+import { createAdrFlow } from './slack/adr-flow.js';
 import { createAnswerQuestion } from './slack/answer-question.js';
+import { createApproverCheck } from './slack/approvers.js';
 import { slackErrorCode } from './slack/errors.js';
+import { registerListeners } from './slack/listeners/index.js';
 import { createUserNames } from './slack/user-names.js';
+import { AdrStore } from './store/adr-store.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { type Db, openDatabase } from './store/database.js';
 import { InboxStore } from './store/inbox-store.js';
@@ -83,28 +89,16 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       logger,
     });
 
-    // The worker needs the Slack client and the bot's user id, which exist once the app is built
-    // and has called auth.test; its handler is bound just below.
-    let handle: Parameters<typeof createWorker>[0]['handle'] = async () => {};
-    const worker = createWorker({
-      inbox,
-      handle: (question, signal) => handle(question, signal),
-      concurrency: config.maxConcurrentAnswers,
+    const slack = createSlackApp({
+      botToken: config.slack.botToken,
+      signingSecret: config.slack.signingSecret,
+      appToken: config.slack.appToken,
+      apiUrl: config.slack.apiUrl,
       logger,
+      ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}),
     });
-    const slack = createSlackApp(
-      {
-        botToken: config.slack.botToken,
-        signingSecret: config.slack.signingSecret,
-        appToken: config.slack.appToken,
-        apiUrl: config.slack.apiUrl,
-        logger,
-        ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}),
-      },
-      { inbox, store, worker, promptHistory },
-    );
-
-    const auth = await slack.app.client.auth.test().catch((error: unknown) => {
+    const client = slack.app.client;
+    const auth = await client.auth.test().catch((error: unknown) => {
       throw new StartupError(
         `Slack refused the bot token (${slackErrorCode(error) ?? 'no answer'}): check SLACK_BOT_TOKEN and SLACK_API_URL`,
         { cause: error },
@@ -112,23 +106,55 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     });
     const botUserId = auth.user_id ?? '';
     await slack.app.init();
-    handle = createAnswerQuestion({
-      client: slack.app.client,
-      inbox,
-      store,
-      conversation,
-      promptHistory,
-      agentName: agent.name,
-      userNames: createUserNames(slack.app.client, store, logger, now),
-      botUserId,
+
+    const userNames = createUserNames(client, store, logger, now);
+    const tasks = new BackgroundTasks(logger);
+    const adrService = createAdrService({
+      adrs: new AdrStore(db, now),
+      records,
+      conversations: store,
+      claude,
+      model,
+      dataDir: config.dataDir,
+      publicBaseUrl: config.publicBaseUrl,
+      linkSecret,
+      featureChannels: config.featureChannels,
       logger,
-      ...(options.streamIntervalMs !== undefined ? { minIntervalMs: options.streamIntervalMs } : {}),
+      now,
     });
+    const adrFlow = createAdrFlow({
+      client,
+      service: adrService,
+      isApprover: createApproverCheck(client, config.adrApprovers, logger),
+      userNames,
+      tasks,
+      logger,
+    });
+    const worker = createWorker({
+      inbox,
+      handle: createAnswerQuestion({
+        client,
+        inbox,
+        store,
+        conversation,
+        promptHistory,
+        adrFlow,
+        agentName: agent.name,
+        userNames,
+        botUserId,
+        logger,
+        ...(options.streamIntervalMs !== undefined ? { minIntervalMs: options.streamIntervalMs } : {}),
+      }),
+      concurrency: config.maxConcurrentAnswers,
+      logger,
+    });
+    registerListeners(slack.app, { inbox, store, worker, promptHistory, adrService, adrFlow, tasks, logger });
 
     const recordPages = createRecordPages({
       secret: linkSecret,
       publicBaseUrl: config.publicBaseUrl,
-      lookup: (kind, id) => (kind === 'phr' ? promptHistory.document(id) : undefined),
+      lookup: (kind, id) => (kind === 'phr' ? promptHistory.document(id) : adrService.document(id)),
+      adrIndex: () => adrService.indexEntries(),
     });
     server = createHttpServer({ slackListener: slack.http?.requestListener, routes: [recordPages], logger });
     const port = await listen(server, config.port, options.host);
@@ -147,6 +173,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       requeued,
     });
     worker.notify();
+    tasks.run('restore interrupted ADR drafts', () => adrFlow.restoreInterrupted());
 
     let stopped: Promise<void> | undefined;
     const openServer = server;
@@ -161,6 +188,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
           openServer.closeIdleConnections();
           if (slack.socket) await slack.app.stop().catch(() => {});
           await worker.stop(graceMs);
+          await tasks.drain();
           openServer.closeAllConnections();
           await closed;
           db.close();

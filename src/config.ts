@@ -35,6 +35,8 @@ export interface Config {
   recordsLinkSecret: string | undefined;
   /** Channels bound to a Spec-Kit Plus feature: their PHRs go to history/prompts/<feature>/. */
   featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
+  /** Slack user ids (U…, W…) and user-group ids (S…) who may accept or reject ADRs; empty: anyone. */
+  adrApprovers: readonly string[];
 }
 
 /** Every problem found in the environment, each a sentence that says how to fix it. */
@@ -86,6 +88,7 @@ export const CONFIG_VARIABLES = [
   'CLAUDE_MAX_RETRIES',
   'RECORDS_LINK_SECRET',
   'FEATURE_CHANNELS',
+  'ADR_APPROVERS',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -202,6 +205,15 @@ export function loadConfig(
     );
   }
   const featureChannels = parseFeatureChannels(read('FEATURE_CHANNELS'), problems);
+  const adrApprovers = (read('ADR_APPROVERS') ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const id of adrApprovers) {
+    if (!/^[UWS][A-Z0-9]{2,}$/.test(id)) {
+      problems.push(
+        `ADR_APPROVERS entry ${JSON.stringify(id)} is not a Slack user id (U…/W…) or user-group id (S…): ` +
+          "find a user's id in their profile (⋮ → Copy member ID)",
+      );
+    }
+  }
 
   if (problems.length > 0 || botToken === undefined || apiKey === undefined) throw new ConfigError(problems);
 
@@ -219,6 +231,7 @@ export function loadConfig(
     maxConcurrentAnswers,
     recordsLinkSecret,
     featureChannels,
+    adrApprovers: Object.freeze(adrApprovers),
   };
   Object.freeze(config.slack);
   Object.freeze(config.anthropic);

@@ -56,8 +56,18 @@ describe('loadConfig', () => {
       maxConcurrentAnswers: 4,
       recordsLinkSecret: undefined,
       featureChannels: new Map(),
+      adrApprovers: [],
     };
     expect(loadConfig(HTTP_ENV)).toEqual(expected);
+  });
+
+  it('reads ADR approvers as user and user-group ids, and rejects names', () => {
+    expect(loadConfig({ ...HTTP_ENV, ADR_APPROVERS: 'U0LEAD1, S0ARCH2 W0ENT3' }).adrApprovers).toEqual([
+      'U0LEAD1',
+      'S0ARCH2',
+      'W0ENT3',
+    ]);
+    expect(problemsOf({ ...HTTP_ENV, ADR_APPROVERS: '@lead' })[0]).toMatch(/^ADR_APPROVERS entry "@lead"/);
   });
 
   it('binds channels to features, with an optional stage', () => {

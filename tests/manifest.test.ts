@@ -70,6 +70,7 @@ describe('manifest.yml', () => {
         'reactions:write',
         'assistant:write',
         'users:read',
+        'usergroups:read',
       ].sort(),
     );
   });

@@ -60,6 +60,8 @@ export class ClaudeError extends Error {
 
 export interface Claude {
   stream(request: StreamRequest, onText: (delta: string) => void): Promise<StreamOutcome>;
+  /** One non-streamed answer, for work nobody watches being written (drafting an ADR). */
+  complete(request: StreamRequest): Promise<StreamOutcome>;
 }
 
 export function createClaude(options: ClaudeOptions): Claude {
@@ -69,48 +71,65 @@ export function createClaude(options: ClaudeOptions): Claude {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
   });
+  const requestOptions = (request: StreamRequest) =>
+    request.signal ? { signal: request.signal } : undefined;
 
   return {
     async stream(request, onText) {
       let text = '';
       try {
-        const stream = client.messages.stream(
-          {
-            model: request.model,
-            max_tokens: request.maxTokens,
-            system: request.system.map((block, index) => ({
-              type: 'text' as const,
-              text: block,
-              // One breakpoint after the last static block caches the whole system prompt.
-              ...(index === request.system.length - 1
-                ? { cache_control: { type: 'ephemeral' as const } }
-                : {}),
-            })),
-            messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
-          },
-          request.signal ? { signal: request.signal } : undefined,
-        );
+        const stream = client.messages.stream(paramsOf(request), requestOptions(request));
         for await (const event of stream) {
           if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
             text += event.delta.text;
             onText(event.delta.text);
           }
         }
-        const final = await stream.finalMessage();
-        return {
-          text,
-          model: final.model,
-          stopReason: final.stop_reason ?? null,
-          usage: {
-            inputTokens: final.usage.input_tokens,
-            outputTokens: final.usage.output_tokens,
-            cacheReadTokens: final.usage.cache_read_input_tokens ?? 0,
-            cacheWriteTokens: final.usage.cache_creation_input_tokens ?? 0,
-          },
-        };
+        return outcomeOf(await stream.finalMessage(), text);
       } catch (error) {
         throw toClaudeError(error, text);
       }
+    },
+
+    async complete(request) {
+      try {
+        const message = await client.messages.create(
+          { ...paramsOf(request), stream: false },
+          requestOptions(request),
+        );
+        const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+        return outcomeOf(message, text);
+      } catch (error) {
+        throw toClaudeError(error, '');
+      }
+    },
+  };
+}
+
+function paramsOf(request: StreamRequest) {
+  return {
+    model: request.model,
+    max_tokens: request.maxTokens,
+    system: request.system.map((block, index) => ({
+      type: 'text' as const,
+      text: block,
+      // One breakpoint after the last static block caches the whole system prompt.
+      ...(index === request.system.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {}),
+    })),
+    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+  };
+}
+
+function outcomeOf(final: Anthropic.Message, text: string): StreamOutcome {
+  return {
+    text,
+    model: final.model,
+    stopReason: final.stop_reason ?? null,
+    usage: {
+      inputTokens: final.usage.input_tokens,
+      outputTokens: final.usage.output_tokens,
+      cacheReadTokens: final.usage.cache_read_input_tokens ?? 0,
+      cacheWriteTokens: final.usage.cache_creation_input_tokens ?? 0,
     },
   };
 }

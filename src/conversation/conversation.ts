@@ -1,6 +1,7 @@
 import type { Agent } from '../agents/load.js';
 import { type Claude, ClaudeError, type Usage } from '../claude/claude.js';
 import type { Logger } from '../log.js';
+import { createAdrInstructionFilter } from '../records/adr-suggestion.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { AnswerSink } from './answer-sink.js';
 import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE } from './failures.js';
@@ -82,6 +83,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
 
       await sink.thinking();
       const started = now();
+      // There is no /sp.adr command where the answer is read: the card (or nothing) replaces it.
+      const instructions = createAdrInstructionFilter();
       try {
         const outcome = await deps.claude.stream(
           {
@@ -91,8 +94,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
             maxTokens: deps.maxAnswerTokens,
             ...(signal ? { signal } : {}),
           },
-          (delta) => sink.write(delta),
+          (delta) => sink.write(instructions.push(delta)),
         );
+        sink.write(instructions.end());
         const notes = [
           outcome.stopReason === 'max_tokens' ? LENGTH_LIMIT_NOTE : null,
           prompt.questionTruncated ? INPUT_CUT_NOTE : null,

@@ -121,9 +121,12 @@ export function createRecordPages(
 
     const { kind, id, raw } = target;
     if (kind === 'adrs') {
-      if (id !== ADR_INDEX_ID || raw || !adrIndex) send(req, res, 404, HTML_TYPE, notFound);
-      else
-        send(req, res, 200, HTML_TYPE, Buffer.from(indexPage(adrIndex(), publicBaseUrl, secret).toString()));
+      if (id !== ADR_INDEX_ID || raw || !adrIndex) {
+        send(req, res, 404, HTML_TYPE, notFound);
+      } else {
+        const index = indexPage(adrIndex(), publicBaseUrl, secret);
+        send(req, res, 200, HTML_TYPE, Buffer.from(index.toString(), 'utf8'));
+      }
       return true;
     }
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Usage } from '../claude/claude.js';
 import { newPublicId, recordUrl } from '../http/links.js';
 import type { RecordDocument } from '../http/record-pages.js';
 import type { Logger } from '../log.js';
-import type { RecordStore } from '../store/record-store.js';
+import type { PhrRow, RecordStore } from '../store/record-store.js';
+import { createNumberedFile, highestNumberIn } from './numbered-files.js';
 import { type PhrRecord, type PhrStage, padId, parsePhr, phrFileName, phrRoute, renderPhr } from './phr.js';
 import { phrTitle, topicLabels } from './title.js';
 
@@ -57,6 +57,8 @@ export interface PromptHistory {
   record(exchange: Exchange): PhrRef | null;
   /** The newest PHRs of a channel, newest first. */
   recent(channelId: string, limit: number): PhrRef[];
+  /** The newest PHR of a thread (the one an ADR proposed there refers to). */
+  latestInThread(channelId: string, threadTs: string): PhrRef | undefined;
   /** The page link for a stored PHR. */
   link(publicId: string): string;
   /** A stored PHR as its page shows it; undefined for an unknown id. */
@@ -74,6 +76,14 @@ export const PROMPTS_DIR = join('history', 'prompts');
 export function createPromptHistory(options: PromptHistoryOptions): PromptHistory {
   const now = options.now ?? (() => new Date());
   const link = (publicId: string) => recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', publicId);
+  const refOf = (row: PhrRow): PhrRef => ({
+    label: `PHR-${padId(row.number)} (${row.route})`,
+    url: link(row.publicId),
+    title: row.title,
+    path: row.filePath,
+    publicId: row.publicId,
+    createdAt: row.createdAt,
+  });
 
   return {
     record(exchange) {
@@ -132,23 +142,17 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
         const folder = join(options.dataDir, PROMPTS_DIR, route);
 
         const written = options.store.transaction(() => {
-          let number = Math.max(options.store.maxPhrNumber(route), highestNumberIn(folder)) + 1;
+          const first = Math.max(options.store.maxPhrNumber(route), highestNumberIn(folder)) + 1;
+          let number = first;
           let markdown = renderPhr({ ...base, id: number });
           let path: string | null = null;
           try {
-            mkdirSync(folder, { recursive: true, mode: 0o700 });
-            for (;;) {
-              const fileName = phrFileName(number, title, stage);
-              try {
-                writeFileSync(join(folder, fileName), markdown, { flag: 'wx', mode: 0o600 });
-                path = join(PROMPTS_DIR, route, fileName);
-                break;
-              } catch (error) {
-                if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-                number++;
-                markdown = renderPhr({ ...base, id: number });
-              }
-            }
+            const file = createNumberedFile(folder, first, (candidate) => ({
+              fileName: phrFileName(candidate, title, stage),
+              text: renderPhr({ ...base, id: candidate }),
+            }));
+            ({ number, text: markdown } = file);
+            path = join(PROMPTS_DIR, route, file.fileName);
           } catch (error) {
             // The record still goes to the database and its page works; only the file is missing.
             log.error('PHR file not written', { route, number, error });
@@ -192,14 +196,12 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
     },
 
     recent(channelId, limit) {
-      return options.store.phrsForChannel(channelId, limit).map((row) => ({
-        label: `PHR-${padId(row.number)} (${row.route})`,
-        url: link(row.publicId),
-        title: row.title,
-        path: row.filePath,
-        publicId: row.publicId,
-        createdAt: row.createdAt,
-      }));
+      return options.store.phrsForChannel(channelId, limit).map(refOf);
+    },
+
+    latestInThread(channelId, threadTs) {
+      const row = options.store.latestPhrInThread(channelId, threadTs);
+      return row && refOf(row);
     },
 
     link,
@@ -216,22 +218,6 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
       };
     },
   };
-}
-
-/** The highest NNNN- prefix among the folder's files: records made elsewhere (a repo, another tool) count too. */
-function highestNumberIn(folder: string): number {
-  let highest = 0;
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    const match = /^(\d{4,})-/.exec(name);
-    if (match) highest = Math.max(highest, Number(match[1]));
-  }
-  return highest;
 }
 
 /** A link secret for deployments that did not configure one: made once, kept in the database. */

@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Conversation } from '../conversation/conversation.js';
 import type { Logger } from '../log.js';
+import { detectAdrSuggestions } from '../records/adr-suggestion.js';
 import type { PhrRef, PromptHistory } from '../records/prompt-history.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { InboxStore, Question } from '../store/inbox-store.js';
+import type { AdrFlow } from './adr-flow.js';
 import { slackErrorCode } from './errors.js';
 import { escapeMrkdwn, neutraliseMentions, quoteForSlack } from './format.js';
 import { notInChannelMessage } from './messages.js';
@@ -16,6 +18,7 @@ export interface AnswerQuestionDeps {
   store: ConversationStore;
   conversation: Conversation;
   promptHistory: PromptHistory;
+  adrFlow: AdrFlow;
   agentName: string;
   userNames: UserNames;
   botUserId: string;
@@ -113,6 +116,23 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           failureModes: outcome.notes,
         });
         if (phr) await postRecordLine(question.channelId, threadTs, phr, log);
+        // The agent suggests ADRs in its text; a human decides with the card's buttons.
+        for (const suggestion of detectAdrSuggestions(outcome.text).slice(0, 3)) {
+          try {
+            await deps.adrFlow.offer(
+              suggestion,
+              {
+                teamId: question.teamId,
+                channelId: question.channelId,
+                threadTs,
+                phrPublicId: phr?.publicId ?? null,
+              },
+              null,
+            );
+          } catch (error) {
+            log.warn('ADR card not posted', { slack_error: slackErrorCode(error), error });
+          }
+        }
       }
     } catch (error) {
       if (signal.aborted) return;

@@ -1,3 +1,4 @@
+import type { AdrRef } from '../records/adr-service.js';
 import type { PhrRef } from '../records/prompt-history.js';
 import { escapeMrkdwn, neutraliseMentions } from './format.js';
 
@@ -12,6 +13,8 @@ export const HELP_TEXT = [
   '• `/fastapi <question>`: I post your question in the channel and answer in its thread.',
   '• A direct message to me works too.',
   '• `/fastapi history`: links to the Prompt History Records of this channel.',
+  '• `/fastapi adr <title>`: propose documenting a decision of the latest discussion here as an ADR.',
+  '• `/fastapi adrs`: the Architecture Decision Records, with their status.',
   '• `/fastapi help`: this text.',
 ].join('\n');
 
@@ -31,4 +34,18 @@ export function historyText(records: readonly PhrRef[]): string {
       `• <${record.url}|${escapeMrkdwn(record.label)}> ${neutraliseMentions(escapeMrkdwn(record.title))} · ${record.createdAt.slice(0, 10)}`,
   );
   return [`*Recent Prompt History Records in this channel* (newest first):`, ...lines].join('\n');
+}
+
+export const NO_DISCUSSION_TEXT =
+  'There is no discussion with me in this channel yet: ask me something first, then propose the ADR.';
+
+/** The ephemeral answer to `/fastapi adrs`. */
+export function adrListText(adrs: readonly AdrRef[], indexUrl: string): string {
+  if (adrs.length === 0)
+    return 'No ADRs yet. When an answer contains an architectural decision I offer to document it.';
+  const lines = adrs.map(
+    (adr) =>
+      `• <${adr.url}|${escapeMrkdwn(adr.label)}> ${neutraliseMentions(escapeMrkdwn(adr.title))} · *${adr.status}* · ${adr.date}`,
+  );
+  return ['*Architecture Decision Records*', ...lines, `<${indexUrl}|Open the ADR log>`].join('\n');
 }

@@ -42,6 +42,7 @@ export class ConversationStore {
   readonly #addThread: Database.Statement;
   readonly #addTurn: Database.Statement;
   readonly #turns: Database.Statement;
+  readonly #latestThread: Database.Statement;
   readonly #userName: Database.Statement;
   readonly #saveUserName: Database.Statement;
 
@@ -60,6 +61,9 @@ export class ConversationStore {
     this.#turns = db.prepare(`
       SELECT id, role, user_id, user_name, text, message_ts FROM turns
       WHERE channel_id = @channelId AND thread_ts = @threadTs ORDER BY id`);
+    this.#latestThread = db.prepare(
+      'SELECT thread_ts FROM turns WHERE channel_id = ? ORDER BY id DESC LIMIT 1',
+    );
     this.#userName = db.prepare('SELECT name, fetched_at FROM users WHERE user_id = ?');
     this.#saveUserName = db.prepare(`
       INSERT INTO users (user_id, name, fetched_at) VALUES (@userId, @name, @now)
@@ -89,6 +93,11 @@ export class ConversationStore {
       text: row.text,
       messageTs: row.message_ts,
     }));
+  }
+
+  /** The thread of the channel with the newest turn: "the current discussion" for `/fastapi adr`. */
+  latestThread(channelId: string): string | undefined {
+    return (this.#latestThread.get(channelId) as { thread_ts: string } | undefined)?.thread_ts;
   }
 
   userName(userId: string): { name: string; fetchedAt: Date } | undefined {

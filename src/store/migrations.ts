@@ -99,4 +99,47 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX phrs_by_channel ON phrs (channel_id, id);
   `,
+  `
+  -- ADR suggestions shown as cards with buttons. A button carries public_id, never the text; the
+  -- state moves only forward through one conditional UPDATE, which is what makes clicks race-free.
+  CREATE TABLE adr_suggestions (
+    id            INTEGER PRIMARY KEY,
+    public_id     TEXT NOT NULL UNIQUE,
+    source        TEXT NOT NULL CHECK (source IN ('detected', 'command')),
+    team_id       TEXT NOT NULL,
+    channel_id    TEXT NOT NULL,
+    thread_ts     TEXT NOT NULL,
+    card_ts       TEXT,
+    phr_public_id TEXT,
+    brief         TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    suggested_by  TEXT,
+    state         TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'drafting', 'documented', 'dismissed')),
+    acted_by      TEXT,
+    adr_number    INTEGER,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+  );
+  CREATE INDEX adr_suggestions_by_state ON adr_suggestions (state);
+
+  -- Architecture Decision Records: one sequence of numbers, one per suggestion at most.
+  CREATE TABLE adrs (
+    id            INTEGER PRIMARY KEY,
+    number        INTEGER NOT NULL UNIQUE,
+    public_id     TEXT NOT NULL UNIQUE,
+    suggestion_id INTEGER NOT NULL UNIQUE REFERENCES adr_suggestions (id),
+    title         TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    file_path     TEXT,
+    markdown      TEXT NOT NULL,
+    channel_id    TEXT NOT NULL,
+    thread_ts     TEXT NOT NULL,
+    card_ts       TEXT,
+    proposed_by   TEXT NOT NULL,
+    decided_by    TEXT,
+    decided_at    TEXT,
+    created_at    TEXT NOT NULL
+  );
+  `,
 ];

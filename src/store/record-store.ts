@@ -58,6 +58,7 @@ export class RecordStore {
   readonly #phrByPublicId: Database.Statement;
   readonly #phrsForChannel: Database.Statement;
   readonly #updatePhrMarkdown: Database.Statement;
+  readonly #latestPhrInThread: Database.Statement;
 
   constructor(db: Db) {
     this.#db = db;
@@ -80,6 +81,9 @@ export class RecordStore {
       `SELECT ${columns} FROM phrs WHERE channel_id = @channelId ORDER BY id DESC LIMIT @limit`,
     );
     this.#updatePhrMarkdown = db.prepare('UPDATE phrs SET markdown = @markdown WHERE public_id = @publicId');
+    this.#latestPhrInThread = db.prepare(
+      `SELECT ${columns} FROM phrs WHERE channel_id = @channelId AND thread_ts = @threadTs ORDER BY id DESC LIMIT 1`,
+    );
   }
 
   /** The stored value, or `value` stored now if there was none (first start wins, later starts read it). */
@@ -103,6 +107,11 @@ export class RecordStore {
 
   phrsForChannel(channelId: string, limit: number): PhrRow[] {
     return (this.#phrsForChannel.all({ channelId, limit }) as PhrDbRow[]).map(toPhr);
+  }
+
+  latestPhrInThread(channelId: string, threadTs: string): PhrRow | undefined {
+    const row = this.#latestPhrInThread.get({ channelId, threadTs }) as PhrDbRow | undefined;
+    return row && toPhr(row);
   }
 
   updatePhrMarkdown(publicId: string, markdown: string): void {

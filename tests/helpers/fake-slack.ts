@@ -389,6 +389,8 @@ export class FakeSlack {
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly users = new Map<string, { name: string; real_name?: string }>();
   readonly notInChannel = new Set<string>();
+  /** User groups (S…) and their members, for usergroups.users.list. */
+  readonly userGroups = new Map<string, Set<string>>();
   readonly socket: FakeSocketMode;
 
   private readonly botUserId: string;
@@ -700,6 +702,11 @@ export class FakeSlack {
         return this.replies(args);
       case 'users.info':
         return this.userInfo(args);
+      case 'usergroups.users.list': {
+        const group = this.userGroups.get(requireString(args, 'usergroup'));
+        if (!group) fail('no_such_subteam');
+        return { users: [...group] };
+      }
       case 'assistant.threads.setStatus': {
         requireString(args, 'channel_id');
         requireString(args, 'thread_ts');

@@ -1,23 +1,33 @@
-import type { App } from '@slack/bolt';
-import { HELP_TEXT, historyText } from '../messages.js';
+import type { App, SlashCommand } from '@slack/bolt';
+import { adrListText, HELP_TEXT, historyText, NO_DISCUSSION_TEXT } from '../messages.js';
 import { acceptQuestion, type ListenerDeps } from './intake.js';
 
 export const COMMAND = '/fastapi';
 
-/** `/fastapi question`: acked at once; the worker posts a root message and answers in its thread. */
+/** What a subcommand answers privately, at once, in the ack. */
+type Subcommand = (command: SlashCommand, argument: string, deps: ListenerDeps) => string;
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  help: () => HELP_TEXT,
+  history: (command, _argument, deps) => historyText(deps.promptHistory.recent(command.channel_id, 10)),
+  adrs: (_command, _argument, deps) => adrListText(deps.adrService.list(), deps.adrService.indexUrl()),
+  adr: proposeAdr,
+};
+
+/**
+ * `/fastapi question`: acked at once; the worker posts a root message and answers in its thread.
+ * `/fastapi help|history|adrs|adr <title>` answer privately without asking Claude.
+ */
 export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack }) => {
     const text = command.text.trim();
-    const word = text.toLowerCase();
-    if (word === '' || word === 'help') {
-      await ack({ response_type: 'ephemeral', text: HELP_TEXT });
-      return;
-    }
-    if (word === 'history') {
-      await ack({
-        response_type: 'ephemeral',
-        text: historyText(deps.promptHistory.recent(command.channel_id, 10)),
-      });
+    const [first = '', ...rest] = text.split(/\s+/);
+    const word = first.toLowerCase();
+    // A bare keyword is a subcommand; "help me with pagination" is a question. Only `adr` takes an argument.
+    const subcommand =
+      text === '' ? SUBCOMMANDS.help : rest.length === 0 || word === 'adr' ? SUBCOMMANDS[word] : undefined;
+    if (subcommand) {
+      await ack({ response_type: 'ephemeral', text: subcommand(command, rest.join(' '), deps) });
       return;
     }
     acceptQuestion(deps, null, {
@@ -32,4 +42,28 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
     });
     await ack();
   });
+}
+
+/**
+ * `/fastapi adr <title>`: a person proposes an ADR for the current discussion. Slash commands cannot
+ * be used inside threads, so "current" is the channel's thread with the newest turn.
+ */
+function proposeAdr(command: SlashCommand, argument: string, deps: ListenerDeps): string {
+  const title = argument.replace(/\s+/g, ' ').trim().slice(0, 120);
+  if (!title) return 'Give the decision a title: `/fastapi adr Use PostgreSQL for job queues`.';
+  const threadTs = deps.store.latestThread(command.channel_id);
+  if (!threadTs) return NO_DISCUSSION_TEXT;
+  deps.tasks.run('propose ADR', async () => {
+    await deps.adrFlow.offer(
+      { title, brief: 'Proposed for the discussion in this thread.' },
+      {
+        teamId: command.team_id,
+        channelId: command.channel_id,
+        threadTs,
+        phrPublicId: deps.promptHistory.latestInThread(command.channel_id, threadTs)?.publicId ?? null,
+      },
+      command.user_id,
+    );
+  });
+  return 'I put an ADR card for it in the latest discussion thread of this channel.';
 }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { registerAdrActions } from './adr-actions.js';
 import { registerCommand } from './command.js';
 import type { ListenerDeps } from './intake.js';
 import { registerMention } from './mention.js';
@@ -11,4 +12,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerMention(app, deps);
   registerMessage(app, deps);
   registerCommand(app, deps);
+  registerAdrActions(app, deps);
 }

@@ -1,14 +1,20 @@
+import type { BackgroundTasks } from '../../background.js';
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
+import type { AdrService } from '../../records/adr-service.js';
 import type { PromptHistory } from '../../records/prompt-history.js';
 import type { ConversationStore } from '../../store/conversation-store.js';
 import type { InboxStore, NewQuestion } from '../../store/inbox-store.js';
+import type { AdrFlow } from '../adr-flow.js';
 
 export interface ListenerDeps {
   inbox: InboxStore;
   store: ConversationStore;
   worker: Worker;
   promptHistory: PromptHistory;
+  adrService: AdrService;
+  adrFlow: AdrFlow;
+  tasks: BackgroundTasks;
   logger: Logger;
 }
 

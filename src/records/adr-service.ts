@@ -1,0 +1,293 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Claude, ClaudeFailure } from '../claude/claude.js';
+import { ClaudeError } from '../claude/claude.js';
+import { newPublicId, recordUrl } from '../http/links.js';
+import { ADR_INDEX_ID, type AdrIndexEntry, type RecordDocument } from '../http/record-pages.js';
+import type { Logger } from '../log.js';
+import type { Adr, AdrStore, NewSuggestion, Suggestion } from '../store/adr-store.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { RecordStore } from '../store/record-store.js';
+import { ADR_DIR, ADR_DIR_FILE, adrFileName, readAdr, renderAdr, setAdrStatus } from './adr.js';
+import { AdrDraftError, adrDraftRequest, parseAdrDraft } from './adr-draft.js';
+import { createNumberedFile, highestNumberIn } from './numbered-files.js';
+import { padId, setPhrAdrLink } from './phr.js';
+
+export interface AdrRef {
+  number: number;
+  /** `ADR-0003` */
+  label: string;
+  title: string;
+  status: string;
+  url: string;
+  publicId: string;
+  /** Slack user id of who asked for it to be documented. */
+  proposedBy: string;
+  date: string;
+  /** Where its card is, so a decision can update it. */
+  channelId: string;
+  cardTs: string | null;
+}
+
+export type SuggestionRefusal =
+  | { ok: false; reason: 'unknown' }
+  | { ok: false; reason: 'drafting' | 'dismissed'; suggestion: Suggestion }
+  | { ok: false; reason: 'documented'; suggestion: Suggestion; adr: AdrRef | undefined };
+
+export type DecisionResult =
+  | { ok: true; adr: AdrRef; date: string }
+  | { ok: false; reason: 'unknown' }
+  | { ok: false; reason: 'decided'; adr: AdrRef };
+
+export interface AdrServiceOptions {
+  adrs: AdrStore;
+  records: RecordStore;
+  conversations: ConversationStore;
+  claude: Claude;
+  model: string;
+  dataDir: string;
+  publicBaseUrl: string;
+  linkSecret: Buffer;
+  featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * The ADR lifecycle, Slack-free: suggestion (no file) → a human documents it (Claude drafts, the file
+ * is written as Proposed) → an approver accepts or rejects it. Nothing the model writes can move a
+ * suggestion: every transition is a call made for a person's click.
+ */
+export function createAdrService(options: AdrServiceOptions) {
+  const now = options.now ?? (() => new Date());
+  const folder = join(options.dataDir, ADR_DIR);
+  const ref = (adr: Adr): AdrRef => ({
+    number: adr.number,
+    label: `ADR-${padId(adr.number)}`,
+    title: adr.title,
+    status: adr.status,
+    url: recordUrl(options.publicBaseUrl, options.linkSecret, 'adr', adr.publicId),
+    publicId: adr.publicId,
+    proposedBy: adr.proposedBy,
+    date: adr.createdAt.slice(0, 10),
+    channelId: adr.channelId,
+    cardTs: adr.cardTs,
+  });
+  const refusal = (suggestion: Suggestion | undefined): SuggestionRefusal => {
+    if (!suggestion) return { ok: false, reason: 'unknown' };
+    if (suggestion.state === 'documented') {
+      const adr = suggestion.adrNumber === null ? undefined : options.adrs.adrByNumber(suggestion.adrNumber);
+      return { ok: false, reason: 'documented', suggestion, adr: adr && ref(adr) };
+    }
+    return { ok: false, reason: suggestion.state === 'dismissed' ? 'dismissed' : 'drafting', suggestion };
+  };
+
+  return {
+    suggest(input: Omit<NewSuggestion, 'publicId'>): Suggestion {
+      const publicId = newPublicId();
+      options.adrs.insertSuggestion({ ...input, publicId });
+      return options.adrs.suggestion(publicId) as Suggestion;
+    },
+
+    attachCard(publicId: string, cardTs: string): void {
+      options.adrs.setCard(publicId, cardTs);
+    },
+
+    /** The one click that may draft: of concurrent or repeated clicks, exactly one gets `ok`. */
+    claimForDrafting(
+      publicId: string,
+      userId: string,
+    ): { ok: true; suggestion: Suggestion } | SuggestionRefusal {
+      if (options.adrs.move(publicId, 'pending', 'drafting', userId)) {
+        return { ok: true, suggestion: options.adrs.suggestion(publicId) as Suggestion };
+      }
+      return refusal(options.adrs.suggestion(publicId));
+    },
+
+    dismiss(publicId: string, userId: string): { ok: true; suggestion: Suggestion } | SuggestionRefusal {
+      if (options.adrs.move(publicId, 'pending', 'dismissed', userId)) {
+        return { ok: true, suggestion: options.adrs.suggestion(publicId) as Suggestion };
+      }
+      return refusal(options.adrs.suggestion(publicId));
+    },
+
+    /**
+     * Drafts the ADR with Claude from the thread and writes it as Proposed. On failure the suggestion
+     * goes back to pending, so the button can be clicked again later.
+     */
+    async draft(
+      suggestion: Suggestion,
+      input: { userId: string; userName: string; permalink: string | null },
+    ): Promise<
+      { ok: true; adr: AdrRef } | { ok: false; kind: ClaudeFailure | 'unusable_draft' | 'internal' }
+    > {
+      const log = options.logger.child({ suggestion: suggestion.publicId, channel: suggestion.channelId });
+      try {
+        const transcript = options.conversations
+          .turns({ channelId: suggestion.channelId, threadTs: suggestion.threadTs })
+          .map((turn) => ({
+            who:
+              turn.role === 'assistant'
+                ? 'FastAPI architect (assistant)'
+                : (turn.userName ?? turn.userId ?? 'someone'),
+            text: turn.text,
+          }));
+        const request = adrDraftRequest({ title: suggestion.title, brief: suggestion.brief, transcript });
+        const reply = await options.claude.complete({
+          model: options.model,
+          system: [request.system],
+          messages: [{ role: 'user', content: request.user }],
+          maxTokens: 4096,
+        });
+        const draft = parseAdrDraft(reply.text);
+        const phr = suggestion.phrPublicId ? options.records.phr(suggestion.phrPublicId) : undefined;
+        const date = now().toISOString();
+        const adr = options.adrs.transaction(() => {
+          const first = Math.max(options.adrs.maxNumber(), highestNumberIn(folder)) + 1;
+          const record = (number: number) => ({
+            fileName: adrFileName(number, suggestion.title),
+            text: renderAdr({
+              number,
+              title: suggestion.title,
+              status: 'Proposed',
+              date: date.slice(0, 10),
+              feature: options.featureChannels.get(suggestion.channelId)?.feature ?? null,
+              draft,
+              references: {
+                threadPermalink: input.permalink,
+                phr: phr
+                  ? {
+                      label: `PHR-${padId(phr.number)} (${phr.route})`,
+                      url: recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', phr.publicId),
+                    }
+                  : null,
+              },
+              proposedBy: input.userName,
+            }),
+          });
+          let file: { number: number; fileName: string; text: string } = { number: first, ...record(first) };
+          let filePath: string | null = null;
+          try {
+            file = createNumberedFile(folder, first, record);
+            filePath = join(ADR_DIR, file.fileName);
+            const marker = join(options.dataDir, ADR_DIR_FILE);
+            if (!existsSync(marker)) writeFileSync(marker, `${ADR_DIR}\n`, { mode: 0o600 });
+          } catch (error) {
+            log.error('ADR file not written', { number: first, error });
+          }
+          const stored: Adr = {
+            number: file.number,
+            publicId: newPublicId(),
+            suggestionId: suggestion.id,
+            title: suggestion.title,
+            status: 'Proposed',
+            filePath,
+            markdown: file.text,
+            channelId: suggestion.channelId,
+            threadTs: suggestion.threadTs,
+            cardTs: suggestion.cardTs,
+            proposedBy: input.userId,
+            createdAt: date,
+            decidedBy: null,
+            decidedAt: null,
+          };
+          options.adrs.insertAdr(stored, suggestion.publicId);
+          return stored;
+        });
+        if (phr && adr.filePath) linkPhrToAdr(phr.publicId, phr.filePath, phr.markdown, adr.filePath, log);
+        log.info('ADR written', { adr: adr.number, path: adr.filePath });
+        return { ok: true, adr: ref(adr) };
+      } catch (error) {
+        options.adrs.move(suggestion.publicId, 'drafting', 'pending', null);
+        const kind =
+          error instanceof ClaudeError
+            ? error.kind
+            : error instanceof AdrDraftError
+              ? 'unusable_draft'
+              : 'internal';
+        log.warn('ADR not drafted', { kind, error });
+        return { ok: false, kind };
+      }
+    },
+
+    /** Accept or reject a Proposed ADR: the file's status line, the page and the record change together. */
+    decide(
+      publicId: string,
+      status: 'Accepted' | 'Rejected',
+      userId: string,
+      userName: string,
+    ): DecisionResult {
+      const adr = options.adrs.adr(publicId);
+      if (!adr) return { ok: false, reason: 'unknown' };
+      const date = now().toISOString().slice(0, 10);
+      if (!options.adrs.decide(publicId, status, userId))
+        return { ok: false, reason: 'decided', adr: ref(options.adrs.adr(publicId) as Adr) };
+      const note = `${status.toLowerCase()} by ${userName} on ${date}`;
+      const markdown = setAdrStatus(adr.markdown, status, note);
+      options.adrs.setMarkdown(publicId, markdown);
+      if (adr.filePath) {
+        try {
+          const path = join(options.dataDir, adr.filePath);
+          writeFileSync(path, setAdrStatus(readFileSync(path, 'utf8'), status, note), { mode: 0o600 });
+        } catch (error) {
+          options.logger.error('ADR file status not updated', { adr: adr.number, error });
+        }
+      }
+      return { ok: true, adr: ref(options.adrs.adr(publicId) as Adr), date };
+    },
+
+    /** At start-up: drafts interrupted by a stop go back to pending, to be clicked again. */
+    recoverDrafting(): Suggestion[] {
+      const stuck = options.adrs.drafting();
+      for (const suggestion of stuck) options.adrs.move(suggestion.publicId, 'drafting', 'pending', null);
+      return stuck.map((suggestion) => ({ ...suggestion, state: 'pending' }));
+    },
+
+    list(): AdrRef[] {
+      return options.adrs.allAdrs().map(ref);
+    },
+
+    indexUrl(): string {
+      return recordUrl(options.publicBaseUrl, options.linkSecret, 'adrs', ADR_INDEX_ID);
+    },
+
+    indexEntries(): AdrIndexEntry[] {
+      return options.adrs.allAdrs().map((adr) => ({
+        number: padId(adr.number),
+        title: adr.title,
+        status: adr.status,
+        date: adr.createdAt.slice(0, 10),
+        id: adr.publicId,
+      }));
+    },
+
+    document(publicId: string): RecordDocument | undefined {
+      const adr = options.adrs.adr(publicId);
+      if (!adr) return undefined;
+      const fileName = adrFileName(adr.number, adr.title);
+      const read = readAdr(adr.markdown, fileName);
+      return { title: `ADR-${padId(read.number)}: ${read.title}`, markdown: adr.markdown, fileName };
+    },
+  };
+
+  /** The PHR whose answer suggested the decision now links to its ADR (`links.adr`), in file and database. */
+  function linkPhrToAdr(
+    phrId: string,
+    phrPath: string | null,
+    markdown: string,
+    adrPath: string,
+    log: Logger,
+  ): void {
+    try {
+      options.records.updatePhrMarkdown(phrId, setPhrAdrLink(markdown, adrPath));
+      if (phrPath) {
+        const path = join(options.dataDir, phrPath);
+        writeFileSync(path, setPhrAdrLink(readFileSync(path, 'utf8'), adrPath), { mode: 0o600 });
+      }
+    } catch (error) {
+      log.warn('PHR not linked to its ADR', { error });
+    }
+  }
+}
+
+export type AdrService = ReturnType<typeof createAdrService>;

@@ -1,0 +1,32 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { ADR_ACTIONS } from '../adr-cards.js';
+import type { Click } from '../adr-flow.js';
+import type { ListenerDeps } from './intake.js';
+
+function clickOf(body: BlockAction, action: ButtonAction): Click {
+  return {
+    id: action.value ?? '',
+    userId: body.user.id,
+    channelId: body.channel?.id ?? body.container?.channel_id ?? '',
+    threadTs: body.container?.thread_ts ?? body.message?.thread_ts,
+  };
+}
+
+/**
+ * The ADR buttons. Each acks first and does the rest in the background: the ack must reach Slack
+ * within 3 seconds, and drafting takes longer. Which click wins is decided in SQLite, not here.
+ */
+export function registerAdrActions(app: App, deps: ListenerDeps): void {
+  const on = (actionId: string, name: string, effect: (click: Click) => Promise<void>) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const click = clickOf(body, action);
+      deps.logger.info('button clicked', { action: actionId, user: click.userId, channel: click.channelId });
+      deps.tasks.run(name, () => effect(click));
+    });
+  };
+  on(ADR_ACTIONS.document, 'document ADR', (click) => deps.adrFlow.document(click));
+  on(ADR_ACTIONS.dismiss, 'dismiss ADR suggestion', (click) => deps.adrFlow.dismiss(click));
+  on(ADR_ACTIONS.accept, 'accept ADR', (click) => deps.adrFlow.decide(click, 'Accepted'));
+  on(ADR_ACTIONS.reject, 'reject ADR', (click) => deps.adrFlow.decide(click, 'Rejected'));
+}
