@@ -4,6 +4,7 @@ import { loadAgents, selectAgent } from './agents/load.js';
 import { resolveModel } from './agents/models.js';
 import { createSlackApp } from './app.js';
 import { BackgroundTasks } from './background.js';
+import { withCircuitBreaker } from './claude/circuit-breaker.js';
 import { createClaude } from './claude/claude.js';
 import type { Config } from './config.js';
 import { createConversation } from './conversation/conversation.js';
@@ -47,6 +48,9 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
+/** Five failures in a row stop calls to Claude for 30 seconds (documented in the README). */
+export const CLAUDE_CIRCUIT = { threshold: 5, cooldownMs: 30_000 } as const;
+
 /** Seconds to let answers in flight finish on SIGTERM before they are left for the next start. */
 export const DEFAULT_GRACE_MS = 20_000;
 
@@ -73,12 +77,19 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       logger,
       now,
     });
-    const claude = createClaude({
-      apiKey: config.anthropic.apiKey,
-      baseUrl: config.anthropic.baseUrl,
-      timeoutMs: config.anthropic.timeoutMs,
-      maxRetries: config.anthropic.maxRetries,
-    });
+    const claude = withCircuitBreaker(
+      createClaude({
+        apiKey: config.anthropic.apiKey,
+        baseUrl: config.anthropic.baseUrl,
+        timeoutMs: config.anthropic.timeoutMs,
+        maxRetries: config.anthropic.maxRetries,
+      }),
+      {
+        ...CLAUDE_CIRCUIT,
+        onChange: (state) =>
+          logger.warn(`claude circuit ${state}`, { cooldown_ms: CLAUDE_CIRCUIT.cooldownMs }),
+      },
+    );
     const conversation = createConversation({
       store,
       claude,

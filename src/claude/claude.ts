@@ -43,7 +43,8 @@ export type ClaudeFailure =
   | 'unavailable'
   | 'stream_broken'
   | 'rejected'
-  | 'aborted';
+  | 'aborted'
+  | 'circuit_open';
 
 export class ClaudeError extends Error {
   constructor(
@@ -71,37 +72,74 @@ export function createClaude(options: ClaudeOptions): Claude {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
   });
-  const requestOptions = (request: StreamRequest) =>
-    request.signal ? { signal: request.signal } : undefined;
+  // Every attempt may take timeoutMs, plus the SDK's backoff between attempts (at most 8 s each).
+  const deadlineMs = options.timeoutMs * (options.maxRetries + 1) + 8_000 * options.maxRetries;
+
+  /**
+   * One call under three clocks: the caller's signal (shutdown), the overall deadline across retries,
+   * and, while streaming, an idle watchdog that ends a stream which stops sending events.
+   */
+  const call = async <T>(
+    request: StreamRequest,
+    run: (signal: AbortSignal, touch: () => void) => Promise<T>,
+    partial: () => string,
+  ): Promise<T> => {
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const idle = new AbortController();
+    let idleTimer: NodeJS.Timeout | undefined;
+    const touch = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => idle.abort(), options.timeoutMs);
+    };
+    const signals = [deadline, idle.signal, ...(request.signal ? [request.signal] : [])];
+    try {
+      return await run(AbortSignal.any(signals), touch);
+    } catch (error) {
+      if (request.signal?.aborted)
+        throw new ClaudeError('aborted', 'the request was cancelled', partial(), { cause: error });
+      if (deadline.aborted)
+        throw new ClaudeError('timeout', 'Claude did not finish in time', partial(), { cause: error });
+      if (idle.signal.aborted) {
+        const kind = partial() ? 'stream_broken' : 'timeout';
+        throw new ClaudeError(kind, 'Claude stopped sending', partial(), { cause: error });
+      }
+      throw toClaudeError(error, partial());
+    } finally {
+      clearTimeout(idleTimer);
+    }
+  };
 
   return {
     async stream(request, onText) {
       let text = '';
-      try {
-        const stream = client.messages.stream(paramsOf(request), requestOptions(request));
-        for await (const event of stream) {
-          if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
-            text += event.delta.text;
-            onText(event.delta.text);
+      return call(
+        request,
+        async (signal, touch) => {
+          // The watchdog starts with the first event: until then the SDK's per-attempt timeout (and retries) apply.
+          const stream = client.messages.stream(paramsOf(request), { signal });
+          for await (const event of stream) {
+            touch();
+            if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+              text += event.delta.text;
+              onText(event.delta.text);
+            }
           }
-        }
-        return outcomeOf(await stream.finalMessage(), text);
-      } catch (error) {
-        throw toClaudeError(error, text);
-      }
+          return outcomeOf(await stream.finalMessage(), text);
+        },
+        () => text,
+      );
     },
 
     async complete(request) {
-      try {
-        const message = await client.messages.create(
-          { ...paramsOf(request), stream: false },
-          requestOptions(request),
-        );
-        const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-        return outcomeOf(message, text);
-      } catch (error) {
-        throw toClaudeError(error, '');
-      }
+      return call(
+        request,
+        async (signal) => {
+          const message = await client.messages.create({ ...paramsOf(request), stream: false }, { signal });
+          const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+          return outcomeOf(message, text);
+        },
+        () => '',
+      );
     },
   };
 }

@@ -15,6 +15,8 @@ export function failureSentence(kind: ClaudeFailure): string {
       return 'My connection to Claude broke while I was answering, so the answer above is incomplete; please ask again.';
     case 'rejected':
       return 'Claude rejected this request, so I could not answer; the bot operator can find the reason in the log.';
+    case 'circuit_open':
+      return 'Claude has been failing for the last few minutes, so I am not trying right now; please ask again in a minute.';
     case 'aborted':
       return 'I was restarted while answering; a fresh answer will follow here once I am back.';
   }

@@ -311,7 +311,8 @@ function neutraliseLine(line: string): string {
 /** The Decision section body: the model's Markdown with its structure kept but unable to leave the section. */
 function markdownBlock(text: string): string {
   const out: string[] = [];
-  for (const line of scanFences(cleanText(text).split('\n'))) {
+  // Trimmed first, so a fence the model left open is closed right after its last line, not after blank ones.
+  for (const line of scanFences(cleanText(text).replace(/^(?:[ \t]*\n)+|\s+$/g, '').split('\n'))) {
     if (line.code) {
       out.push(line.text);
       continue;
@@ -320,12 +321,7 @@ function markdownBlock(text: string): string {
     if (SETEXT_UNDERLINE.test(line.text) && previous !== undefined && previous.trim() !== '') out.push('');
     out.push(neutraliseLine(line.text));
   }
-  while (out.length > 0 && (out[0] ?? '').trim() === '') out.shift();
-  while (out.length > 0 && (out.at(-1) ?? '').trim() === '') out.pop();
-  if (out.length === 0) return ADR_NOT_STATED;
-  const last = out.length - 1;
-  out[last] = (out[last] ?? '').trimEnd();
-  return out.join('\n');
+  return out.join('\n').trim() === '' ? ADR_NOT_STATED : out.join('\n');
 }
 
 /**

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startHarness } from '../helpers/bot-harness.js';
 import type { Reply } from '../helpers/fake-anthropic.js';
@@ -47,5 +49,64 @@ describe('when Claude fails', () => {
     await h.event(appMentionEnvelope({ text: '<@UBOT> retry me', ts }));
     await h.slack.waitFor(() => h.slack.messages('C0001', ts).some((m) => m.text === 'Recovered.'));
     expect(h.anthropic.requests).toHaveLength(2);
+  });
+
+  it('gives up on a request that hangs after the per-attempt timeout and says so', async () => {
+    const h = await startHarness({ env: { CLAUDE_TIMEOUT_MS: '1000' } });
+    h.anthropic.enqueue({ kind: 'hang' });
+    const ts = nextTs();
+    await h.event(appMentionEnvelope({ text: '<@UBOT> hello?', ts }));
+    const warning = await h.slack.waitFor(
+      () => h.slack.messages('C0001', ts).find((m) => m.text.startsWith(':warning:')),
+      { what: 'timeout sentence' },
+    );
+    expect(warning.text).toMatch(/took too long/);
+  });
+
+  it('says so when Claude refuses connections', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const h = await startHarness({ env: { ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` } });
+    const ts = nextTs();
+    await h.event(appMentionEnvelope({ text: '<@UBOT> anyone there?', ts }));
+    const warning = await h.slack.waitFor(
+      () => h.slack.messages('C0001', ts).find((m) => m.text.startsWith(':warning:')),
+      { what: 'unavailable sentence' },
+    );
+    expect(warning.text).toMatch(/could not reach Claude/);
+  });
+
+  it('honours retry-after on a 429 and answers on the retry', async () => {
+    const h = await startHarness({ env: { CLAUDE_MAX_RETRIES: '1' } });
+    h.anthropic.enqueue(
+      { kind: 'error', status: 429, type: 'rate_limit_error', retryAfter: 1 },
+      { kind: 'text', text: 'After the wait.' },
+    );
+    const ts = nextTs();
+    await h.event(appMentionEnvelope({ text: '<@UBOT> busy?', ts }));
+    await h.slack.waitFor(() => h.slack.messages('C0001', ts).some((m) => m.text === 'After the wait.'), {
+      timeoutMs: 8_000,
+    });
+    expect(h.anthropic.requests).toHaveLength(2);
+  });
+
+  it('stops calling a failing Claude for a while after five failures in a row', async () => {
+    const h = await startHarness();
+    for (let i = 0; i < 5; i++) h.anthropic.enqueue({ kind: 'error', status: 529, type: 'overloaded_error' });
+    for (let i = 0; i < 5; i++) {
+      const ts = nextTs();
+      await h.event(appMentionEnvelope({ text: `<@UBOT> attempt ${i}`, ts }));
+      await h.slack.waitFor(() => h.slack.messages('C0001', ts).find((m) => m.text.startsWith(':warning:')));
+    }
+    const ts = nextTs();
+    await h.event(appMentionEnvelope({ text: '<@UBOT> and now?', ts }));
+    const warning = await h.slack.waitFor(() =>
+      h.slack.messages('C0001', ts).find((m) => m.text.startsWith(':warning:')),
+    );
+    expect(warning.text).toMatch(/failing for the last few minutes/);
+    expect(h.anthropic.requests).toHaveLength(5);
+    expect(h.logs.some((l) => l.msg === 'claude circuit open')).toBe(true);
   });
 });
