@@ -32,6 +32,7 @@ export interface BotOptions {
   host?: string;
   /** Overrides for tests: fast Slack retries and no pacing between stream appends. */
   slackRetryConfig?: RetryOptions;
+  slackTimeoutMs?: number;
   streamIntervalMs?: number;
   now?: () => Date;
 }
@@ -107,6 +108,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       apiUrl: config.slack.apiUrl,
       logger,
       ...(options.slackRetryConfig ? { retryConfig: options.slackRetryConfig } : {}),
+      ...(options.slackTimeoutMs ? { requestTimeoutMs: options.slackTimeoutMs } : {}),
     });
     const client = slack.app.client;
     const auth = await client.auth.test().catch((error: unknown) => {

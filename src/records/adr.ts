@@ -295,7 +295,8 @@ const ATX_H1_H2 = new RegExp(String.raw`^( {0,3}${CONTAINERS})#{1,2}(?=[ \t]|$)`
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
 /** A list item whose text starts like a metadata entry: "Status:", "**Status:**", "__Date__:", "*Feature* :". */
 const METADATA_ITEM = new RegExp(
-  String.raw`^([ \t]*${CONTAINERS}(?:[-*+]|\d{1,9}[.)])[ \t]+[*_]*[ \t]*(?:${METADATA_KEYS.join('|')})[ \t]*[*_]*[ \t]*):`,
+  // [^\S\n]: log4brains matches "Status\s*:", and \s includes no-break and other Unicode spaces.
+  String.raw`^([ \t]*${CONTAINERS}(?:[-*+]|\d{1,9}[.)])[ \t]+[*_]*[^\S\n]*(?:${METADATA_KEYS.join('|')})[^\S\n]*[*_]*[^\S\n]*):`,
   'i',
 );
 
@@ -312,7 +313,11 @@ function neutraliseLine(line: string): string {
 function markdownBlock(text: string): string {
   const out: string[] = [];
   // Trimmed first, so a fence the model left open is closed right after its last line, not after blank ones.
-  for (const line of scanFences(cleanText(text).replace(/^(?:[ \t]*\n)+|\s+$/g, '').split('\n'))) {
+  for (const line of scanFences(
+    cleanText(text)
+      .replace(/^(?:[ \t]*\n)+|\s+$/g, '')
+      .split('\n'),
+  )) {
     if (line.code) {
       out.push(line.text);
       continue;

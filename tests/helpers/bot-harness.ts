@@ -68,6 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       host: '127.0.0.1',
       slackRetryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
       streamIntervalMs: 0,
+      slackTimeoutMs: 1_000,
     });
   };
 
