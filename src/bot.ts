@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createConversation } from './conversation/conversation.js';
 import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
+import { createAdmission } from './inbox/admission.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
 import { createAdrService } from './records/adr-service.js';
@@ -161,7 +162,40 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       concurrency: config.maxConcurrentAnswers,
       logger,
     });
-    registerListeners(slack.app, { inbox, store, worker, promptHistory, adrService, adrFlow, tasks, logger });
+    registerListeners(slack.app, {
+      inbox,
+      store,
+      worker,
+      promptHistory,
+      adrService,
+      adrFlow,
+      tasks,
+      admission: createAdmission({
+        allowedChannels: config.allowedChannels,
+        allowedUsers: config.allowedUsers,
+        userQuestionsPerHour: config.userQuestionsPerHour,
+        channelQuestionsPerHour: config.channelQuestionsPerHour,
+      }),
+      limits: { user: config.userQuestionsPerHour, channel: config.channelQuestionsPerHour },
+      textPolicy: { maxChars: config.maxQuestionChars },
+      tellPrivately: (where, text) =>
+        tasks.run('tell privately', async () => {
+          await client.chat
+            .postEphemeral({
+              channel: where.channelId,
+              user: where.userId,
+              text,
+              ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+            })
+            .catch((error: unknown) =>
+              logger.warn('ephemeral not delivered', {
+                channel: where.channelId,
+                slack_error: slackErrorCode(error),
+              }),
+            );
+        }),
+      logger,
+    });
 
     const recordPages = createRecordPages({
       secret: linkSecret,

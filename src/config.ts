@@ -37,6 +37,19 @@ export interface Config {
   featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
   /** Slack user ids (U…, W…) and user-group ids (S…) who may accept or reject ADRs; empty: anyone. */
   adrApprovers: readonly string[];
+  /** Where the bot answers: empty lists mean everywhere / everyone. */
+  allowedChannels: readonly string[];
+  allowedUsers: readonly string[];
+  /** Questions per sliding hour; 0 turns a limit off. */
+  userQuestionsPerHour: number;
+  channelQuestionsPerHour: number;
+  /** Input + output tokens per workspace per UTC day; 0 means no budget. */
+  dailyTokenBudget: number;
+  /** Longer questions are cut (and the asker told). */
+  maxQuestionChars: number;
+  redactSecrets: boolean;
+  /** Turns, questions and PHRs older than this many days are deleted; 0 keeps everything. */
+  retentionDays: number;
 }
 
 /** Every problem found in the environment, each a sentence that says how to fix it. */
@@ -89,6 +102,14 @@ export const CONFIG_VARIABLES = [
   'RECORDS_LINK_SECRET',
   'FEATURE_CHANNELS',
   'ADR_APPROVERS',
+  'ALLOWED_CHANNELS',
+  'ALLOWED_USERS',
+  'USER_QUESTIONS_PER_HOUR',
+  'CHANNEL_QUESTIONS_PER_HOUR',
+  'DAILY_TOKEN_BUDGET',
+  'MAX_QUESTION_CHARS',
+  'REDACT_SECRETS',
+  'RETENTION_DAYS',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -215,6 +236,47 @@ export function loadConfig(
     }
   }
 
+  const allowedChannels = idList(
+    read('ALLOWED_CHANNELS'),
+    'ALLOWED_CHANNELS',
+    /^[CGD][A-Z0-9]{2,}$/,
+    problems,
+  );
+  const allowedUsers = idList(read('ALLOWED_USERS'), 'ALLOWED_USERS', /^[UW][A-Z0-9]{2,}$/, problems);
+  const userQuestionsPerHour = integer(
+    read('USER_QUESTIONS_PER_HOUR'),
+    'USER_QUESTIONS_PER_HOUR',
+    { min: 0, max: 100_000, fallback: 30 },
+    problems,
+  );
+  const channelQuestionsPerHour = integer(
+    read('CHANNEL_QUESTIONS_PER_HOUR'),
+    'CHANNEL_QUESTIONS_PER_HOUR',
+    { min: 0, max: 1_000_000, fallback: 120 },
+    problems,
+  );
+  const dailyTokenBudget = integer(
+    read('DAILY_TOKEN_BUDGET'),
+    'DAILY_TOKEN_BUDGET',
+    { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 },
+    problems,
+  );
+  const maxQuestionChars = integer(
+    read('MAX_QUESTION_CHARS'),
+    'MAX_QUESTION_CHARS',
+    { min: 500, max: 200_000, fallback: 20_000 },
+    problems,
+  );
+  const redactText = (read('REDACT_SECRETS') ?? 'true').toLowerCase();
+  if (!['true', 'false'].includes(redactText))
+    problems.push('REDACT_SECRETS must be true or false (default true)');
+  const retentionDays = integer(
+    read('RETENTION_DAYS'),
+    'RETENTION_DAYS',
+    { min: 0, max: 36_500, fallback: 0 },
+    problems,
+  );
+
   if (problems.length > 0 || botToken === undefined || apiKey === undefined) throw new ConfigError(problems);
 
   const config: Config = {
@@ -232,6 +294,14 @@ export function loadConfig(
     recordsLinkSecret,
     featureChannels,
     adrApprovers: Object.freeze(adrApprovers),
+    allowedChannels,
+    allowedUsers,
+    userQuestionsPerHour,
+    channelQuestionsPerHour,
+    dailyTokenBudget,
+    maxQuestionChars,
+    redactSecrets: redactText !== 'false',
+    retentionDays,
   };
   Object.freeze(config.slack);
   Object.freeze(config.anthropic);
@@ -308,4 +378,20 @@ function parseFeatureChannels(
     map.set(match[1] as string, { feature: match[2] as string, stage });
   }
   return map;
+}
+
+function idList(
+  value: string | undefined,
+  name: ConfigVariable,
+  shape: RegExp,
+  problems: string[],
+): readonly string[] {
+  const ids = (value ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const id of ids) {
+    if (!shape.test(id))
+      problems.push(
+        `${name} entry ${JSON.stringify(id)} is not a Slack id (e.g. ${name === 'ALLOWED_USERS' ? 'U0123ABCD' : 'C0123ABCD'})`,
+      );
+  }
+  return Object.freeze(ids);
 }

@@ -57,6 +57,14 @@ describe('loadConfig', () => {
       recordsLinkSecret: undefined,
       featureChannels: new Map(),
       adrApprovers: [],
+      allowedChannels: [],
+      allowedUsers: [],
+      userQuestionsPerHour: 30,
+      channelQuestionsPerHour: 120,
+      dailyTokenBudget: 0,
+      maxQuestionChars: 20_000,
+      redactSecrets: true,
+      retentionDays: 0,
     };
     expect(loadConfig(HTTP_ENV)).toEqual(expected);
   });

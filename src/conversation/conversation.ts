@@ -1,5 +1,6 @@
 import type { Agent } from '../agents/load.js';
 import { type Claude, ClaudeError, type Usage } from '../claude/claude.js';
+import { wasCut } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
 import { createAdrInstructionFilter } from '../records/adr-suggestion.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
@@ -99,7 +100,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         sink.write(instructions.end());
         const notes = [
           outcome.stopReason === 'max_tokens' ? LENGTH_LIMIT_NOTE : null,
-          prompt.questionTruncated ? INPUT_CUT_NOTE : null,
+          prompt.questionTruncated || wasCut(input.text) ? INPUT_CUT_NOTE : null,
         ].filter((note): note is string => note !== null);
         const { answerTs } = await sink.finish(notes.length ? notes.join('\n') : undefined);
         deps.store.addTurn({

@@ -283,14 +283,18 @@ function escapeHtml(line: string): string {
   return outsideCodeSpans(line, (text) => text.replace(HTML_START, '&lt;'));
 }
 
-/** One line of text: whitespace runs (newlines included) collapsed, HTML escaped; `fallback` when empty. */
+/**
+ * One line of text: whitespace runs (newlines included) collapsed; `fallback` when empty. HTML is escaped on the
+ * finished line (escapeHtml), not per field: a backtick run in one field can pair with one in the next and move
+ * where the code spans are.
+ */
 function inlineText(text: string, fallback: string): string {
   const line = cleanText(text).replace(/\s+/g, ' ').trim();
-  return line === '' ? fallback : escapeHtml(line);
+  return line === '' ? fallback : line;
 }
 
 /** Container prefixes a line may start with: blockquote markers and list markers, nested. */
-const CONTAINERS = String.raw`(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+)*`;
+const CONTAINERS = String.raw`(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)*`;
 const ATX_H1_H2 = new RegExp(String.raw`^( {0,3}${CONTAINERS})#{1,2}(?=[ \t]|$)`);
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
 /** A list item whose text starts like a metadata entry: "Status:", "**Status:**", "__Date__:", "*Feature* :". */
@@ -341,7 +345,7 @@ function escapeLeadingBlock(text: string): string {
 }
 
 function listItem(text: string, fallback: string): string {
-  return neutraliseMetadataItem(`- ${escapeLeadingBlock(inlineText(text, fallback))}`);
+  return neutraliseMetadataItem(escapeHtml(`- ${escapeLeadingBlock(inlineText(text, fallback))}`));
 }
 
 function bulletList(items: readonly string[]): string {
@@ -364,7 +368,8 @@ function alternativesList(alternatives: AdrDraft['alternatives']): string {
   return kept
     .map((alternative) => {
       const name = escapeEmphasis(inlineText(alternative.name, 'Unnamed alternative'));
-      return neutraliseMetadataItem(`- **${name}**: ${inlineText(alternative.tradeoffs, ADR_NOT_STATED)}`);
+      const tradeoffs = inlineText(alternative.tradeoffs, ADR_NOT_STATED);
+      return neutraliseMetadataItem(escapeHtml(`- **${name}**: ${tradeoffs}`));
     })
     .join('\n');
 }
@@ -404,7 +409,7 @@ function referenceList(record: AdrRecord): string {
   }
   for (const id of new Set(related.map(relatedId))) lines.push(`- Related ADR: [${id}](${id}.md)`);
   lines.push(`- Proposed by: ${inlineText(record.proposedBy, 'unknown')}`);
-  return lines.join('\n');
+  return lines.map(escapeHtml).join('\n');
 }
 
 /**
@@ -433,13 +438,15 @@ export function renderAdr(record: AdrRecord): string {
     throw new RangeError(`ADR date must be YYYY-MM-DD, got "${record.date}"`);
   const { draft } = record;
   return [
-    `# ADR-${number}: ${headingText(record.title)}`,
+    escapeHtml(`# ADR-${number}: ${headingText(record.title)}`),
     [
       `- **Status:** ${formatAdrStatus(record.status)}`,
       `- **Date:** ${record.date}`,
       `- **Feature:** ${inlineText(record.feature ?? '', 'none')}`,
       `- **Context:** ${inlineText(draft.context, ADR_NOT_STATED)}`,
-    ].join('\n'),
+    ]
+      .map(escapeHtml)
+      .join('\n'),
     '## Decision',
     markdownBlock(draft.decision),
     '## Consequences',
@@ -627,5 +634,5 @@ export function setAdrStatus(text: string, status: AdrStatus, note?: string): st
 
   const noteText = note === undefined ? '' : inlineText(note, '');
   if (noteText === '') return file.raw.join('\n');
-  return insertStatusNote(file, `- Status change: ${value} — ${noteText}`).join('\n');
+  return insertStatusNote(file, escapeHtml(`- Status change: ${value} — ${noteText}`)).join('\n');
 }

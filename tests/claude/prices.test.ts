@@ -11,7 +11,12 @@ import {
   priceFor,
 } from '../../src/claude/prices.js';
 
-const usage = (inputTokens: number, outputTokens: number, cacheReadTokens = 0, cacheWriteTokens = 0): Usage => ({
+const usage = (
+  inputTokens: number,
+  outputTokens: number,
+  cacheReadTokens = 0,
+  cacheWriteTokens = 0,
+): Usage => ({
   inputTokens,
   outputTokens,
   cacheReadTokens,
@@ -102,7 +107,10 @@ describe('parsePriceOverrides', () => {
     ['{"claude-a": {"input": "3", "output": 1}}', /model "claude-a": field "input" .*got "3"/],
     ['{"claude-a": {"input": 1, "output": null}}', /model "claude-a": field "output" .*got null/],
     ['{"claude-a": {"input": 1, "output": 1, "cacheRead": true}}', /field "cacheRead"/],
-    ['{"claude-a": {"input": 1, "output": 1, "cache_read": 0.1}}', /model "claude-a": unknown field "cache_read"/],
+    [
+      '{"claude-a": {"input": 1, "output": 1, "cache_read": 0.1}}',
+      /model "claude-a": unknown field "cache_read"/,
+    ],
   ])('rejects %s', (json, message) => {
     expect(() => parsePriceOverrides(json)).toThrow(message);
   });

@@ -30,7 +30,7 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
       await ack({ response_type: 'ephemeral', text: subcommand(command, rest.join(' '), deps) });
       return;
     }
-    acceptQuestion(deps, null, {
+    const acceptance = acceptQuestion(deps, null, {
       source: 'command',
       teamId: command.team_id,
       channelId: command.channel_id,
@@ -40,7 +40,11 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
       text,
       responseUrl: command.response_url,
     });
-    await ack();
+    await ack(
+      acceptance.accepted || !acceptance.refusal
+        ? undefined
+        : { response_type: 'ephemeral', text: acceptance.refusal },
+    );
   });
 }
 

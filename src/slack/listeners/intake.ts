@@ -1,4 +1,6 @@
 import type { BackgroundTasks } from '../../background.js';
+import { type Admission, refusalText } from '../../inbox/admission.js';
+import { prepareText, type TextPolicy } from '../../inbox/question-text.js';
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
 import type { AdrService } from '../../records/adr-service.js';
@@ -15,31 +17,81 @@ export interface ListenerDeps {
   adrService: AdrService;
   adrFlow: AdrFlow;
   tasks: BackgroundTasks;
+  admission: Admission;
+  limits: { user: number; channel: number };
+  textPolicy: TextPolicy;
+  /** Tells one person something privately (an ephemeral message), in the background. */
+  tellPrivately: (where: { channelId: string; userId: string; threadTs?: string }, text: string) => void;
   logger: Logger;
 }
 
+export type Acceptance = { accepted: true } | { accepted: false; refusal?: string };
+
+/** Refusals already explained, so a Slack retry or the twin of a message is not told twice. */
+const explained = new Set<string>();
+
 /**
- * Accepts a question durably (before Slack gets its ack) and wakes the worker. Returns whether it
- * was new; retries and twins are logged and dropped.
+ * Accepts a question durably (before Slack gets its ack) and wakes the worker. Retries and twins are
+ * dropped; questions from outside the allow-lists or over a rate limit are refused with a reason.
+ * The stored text is already redacted and cut to the length limit.
  */
-export function acceptQuestion(deps: ListenerDeps, eventId: string | null, question: NewQuestion): boolean {
-  const result = deps.inbox.accept(eventId, question);
+export function acceptQuestion(
+  deps: ListenerDeps,
+  eventId: string | null,
+  question: NewQuestion,
+): Acceptance {
   const ids = {
     event_id: eventId,
     team: question.teamId,
     channel: question.channelId,
     ts: question.messageKey,
   };
+  const asker = { userId: question.userId, channelId: question.channelId, direct: question.source === 'dm' };
+  const refusal = deps.admission.refusal(asker);
+  if (refusal) {
+    if (eventId) deps.inbox.markEventSeen(eventId);
+    deps.logger.info('event ignored', { ...ids, user: question.userId, reason: refusal });
+    const key = `${question.channelId}:${question.messageKey}`;
+    if (explained.has(key)) return { accepted: false };
+    explained.add(key);
+    if (explained.size > 10_000) explained.clear();
+    return { accepted: false, refusal: refusalText(refusal, deps.limits) };
+  }
+  const prepared = prepareText(question.text, deps.textPolicy);
+  const result = deps.inbox.accept(eventId, { ...question, text: prepared.text });
   if (!result.accepted) {
     deps.logger.info('event ignored', {
       ...ids,
       reason: result.reason === 'retry' ? 'duplicate_delivery' : 'twin',
     });
-    return false;
+    return { accepted: false };
   }
-  deps.logger.info('question accepted', { ...ids, question_id: result.id, source: question.source });
+  deps.admission.record(asker);
+  deps.logger.info('question accepted', {
+    ...ids,
+    question_id: result.id,
+    source: question.source,
+    text_chars: question.text.length,
+    ...(prepared.cutFrom ? { cut_to_chars: deps.textPolicy.maxChars } : {}),
+    ...(prepared.redactions.length ? { redacted: prepared.redactions } : {}),
+  });
   deps.worker.notify();
-  return true;
+  return { accepted: true };
+}
+
+/** For events: a refusal is explained with an ephemeral message in the thread. */
+export function acceptFromEvent(deps: ListenerDeps, eventId: string, question: NewQuestion): void {
+  const acceptance = acceptQuestion(deps, eventId, question);
+  if (!acceptance.accepted && acceptance.refusal) {
+    deps.tellPrivately(
+      {
+        channelId: question.channelId,
+        userId: question.userId,
+        ...(question.threadTs ? { threadTs: question.threadTs } : {}),
+      },
+      acceptance.refusal,
+    );
+  }
 }
 
 const USER_MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;

@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
-import { acceptQuestion, type ListenerDeps, withoutBotMention } from './intake.js';
+import { acceptFromEvent, type ListenerDeps, withoutBotMention } from './intake.js';
 
 /** `@bot question` in a channel: answered in the mention's thread (or the thread it was written in). */
 export function registerMention(app: App, deps: ListenerDeps): void {
   app.event('app_mention', async ({ event, body, context }) => {
     if (!event.user || event.bot_id) return;
     const botUserId = context.botUserId ?? '';
-    acceptQuestion(deps, body.event_id, {
+    acceptFromEvent(deps, body.event_id, {
       source: 'mention',
       teamId: body.team_id,
       channelId: event.channel,

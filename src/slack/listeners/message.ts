@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import {
-  acceptQuestion,
+  acceptFromEvent,
   addressedToOthers,
   type ListenerDeps,
   mentionsUser,
@@ -36,12 +36,12 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
     };
 
     if (message.channel_type === 'im') {
-      acceptQuestion(deps, body.event_id, { ...base, source: 'dm' });
+      acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
       return;
     }
     // The app_mention twin of this message may arrive first or second; both map to one question.
     if (mentionsUser(message.text, botUserId)) {
-      acceptQuestion(deps, body.event_id, { ...base, source: 'mention' });
+      acceptFromEvent(deps, body.event_id, { ...base, source: 'mention' });
       return;
     }
     if (!message.thread_ts) return;
@@ -64,6 +64,6 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
       });
       return;
     }
-    acceptQuestion(deps, body.event_id, { ...base, source: 'thread' });
+    acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
   });
 }
