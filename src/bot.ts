@@ -15,6 +15,7 @@ import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
 import { createAdrService } from './records/adr-service.js';
 import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
+import { createRetention } from './records/retention.js';
 import { createAdrFlow } from './slack/adr-flow.js';
 import { createAnswerQuestion } from './slack/answer-question.js';
 import { createApproverCheck } from './slack/approvers.js';
@@ -153,6 +154,9 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         conversation,
         promptHistory,
         adrFlow,
+        budgetExhausted: (teamId) =>
+          config.dailyTokenBudget > 0 &&
+          records.tokensSince(teamId, startOfUtcDay(now())) >= config.dailyTokenBudget,
         agentName: agent.name,
         userNames,
         botUserId,
@@ -208,7 +212,6 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     if (slack.socket) await slack.app.start();
 
     const requeued = inbox.requeueInterrupted();
-    inbox.forgetEventsBefore(new Date(now().getTime() - 24 * 60 * 60 * 1000));
     logger.info('bot started', {
       mode: config.slack.mode,
       port,
@@ -221,6 +224,26 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     });
     worker.notify();
     tasks.run('restore interrupted ADR drafts', () => adrFlow.restoreInterrupted());
+    const retention = createRetention({
+      days: config.retentionDays,
+      conversations: store,
+      inbox,
+      records,
+      dataDir: config.dataDir,
+      logger,
+      now,
+    });
+    const housekeeping = () => {
+      try {
+        retention.run();
+        inbox.forgetEventsBefore(new Date(now().getTime() - 24 * 60 * 60 * 1000));
+      } catch (error) {
+        logger.error('housekeeping failed', { error });
+      }
+    };
+    housekeeping();
+    const housekeepingTimer = setInterval(housekeeping, 60 * 60 * 1000);
+    housekeepingTimer.unref();
 
     let stopped: Promise<void> | undefined;
     const openServer = server;
@@ -231,6 +254,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       stop(graceMs = DEFAULT_GRACE_MS) {
         stopped ??= (async () => {
           logger.info('stopping', { in_flight: worker.inFlight });
+          clearInterval(housekeepingTimer);
           const closed = new Promise<void>((resolve) => openServer.close(() => resolve()));
           openServer.closeIdleConnections();
           if (slack.socket) await slack.app.stop().catch(() => {});
@@ -249,4 +273,8 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     db.close();
     throw error;
   }
+}
+
+function startOfUtcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }

@@ -211,8 +211,10 @@ interface Item {
 
 /**
  * Bullets of a list section, each with its continuation lines; nested bullets join their parent with "; ".
- * Paragraphs outside any bullet become items too (a model that wrote prose instead of a list still said it). In
- * Alternatives, a heading starts an item (an alternative per `###`) that takes everything up to the next heading.
+ * Paragraphs in a section without bullets become items too (a model that wrote prose instead of a list still said
+ * something); an unindented paragraph after a blank line that follows bullets ends the list (it is a closing
+ * remark such as "Let me know if you want changes."). In Alternatives, a heading starts an item (an alternative
+ * per `###`) that takes everything up to the next heading.
  */
 function listItems(lines: readonly string[], headingsStartItems: boolean): Item[] {
   const code = codeLineMask(lines);
@@ -220,43 +222,44 @@ function listItems(lines: readonly string[], headingsStartItems: boolean): Item[
   let current: Item | null = null;
   let baseIndent: number | null = null;
   let afterBlank = false;
-  const append = (text: string, newPart: boolean): void => {
-    if (!current) return;
+  let ended = false;
+  const append = (item: Item, text: string, newPart: boolean): void => {
     const trimmed = text.trim();
     if (trimmed === '') return;
-    if (newPart || current.parts.length === 0) current.parts.push(trimmed);
-    else current.parts[current.parts.length - 1] = `${current.parts.at(-1) ?? ''} ${trimmed}`;
+    if (newPart || item.parts.length === 0) item.parts.push(trimmed);
+    else item.parts[item.parts.length - 1] = `${item.parts.at(-1) ?? ''} ${trimmed}`;
   };
-  lines.forEach((line, index) => {
+  const start = (text: string, fromHeading: boolean): void => {
+    current = { parts: [text.trim()], fromHeading };
+    items.push(current);
+    ended = false;
+  };
+  for (const [index, line] of lines.entries()) {
     if (line.trim() === '') {
       afterBlank = true;
-      return;
+      continue;
     }
     const heading = code[index] ? null : ATX_HEADING.exec(line);
+    const bullet = code[index] ? null : BULLET.exec(line);
+    const indent = bullet?.[1]?.replace(/\t/g, '    ').length ?? 0;
     if (heading?.[1] && headingsStartItems) {
-      current = { parts: [heading[1].trim()], fromHeading: true };
-      items.push(current);
+      start(heading[1], true);
       baseIndent = null;
     } else if (current?.fromHeading) {
-      append(line.replace(BULLET, '$2'), BULLET.test(line));
-    } else {
-      const bullet = code[index] ? null : BULLET.exec(line);
-      const indent = bullet?.[1]?.replace(/\t/g, '    ').length ?? 0;
-      if (bullet && (baseIndent === null || indent <= baseIndent + 1)) {
-        baseIndent ??= indent;
-        current = { parts: [bullet[2] ?? ''], fromHeading: false };
-        items.push(current);
-      } else if (bullet) {
-        append(bullet[2] ?? '', true);
-      } else if (!current || (afterBlank && /^\S/.test(line) && baseIndent === null)) {
-        current = { parts: [line.trim()], fromHeading: false };
-        items.push(current);
-      } else {
-        append(line, false);
-      }
+      append(current, bullet ? (bullet[2] ?? '') : line, bullet !== null);
+    } else if (bullet && (baseIndent === null || indent <= baseIndent + 1)) {
+      baseIndent ??= indent;
+      start(bullet[2] ?? '', false);
+    } else if (!current) {
+      start(line, false);
+    } else if (afterBlank && /^\S/.test(line)) {
+      if (baseIndent === null) start(line, false);
+      else ended = true;
+    } else if (!ended) {
+      append(current, bullet ? (bullet[2] ?? '') : line, bullet !== null);
     }
     afterBlank = false;
-  });
+  }
   return items;
 }
 

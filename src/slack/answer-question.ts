@@ -19,6 +19,8 @@ export interface AnswerQuestionDeps {
   conversation: Conversation;
   promptHistory: PromptHistory;
   adrFlow: AdrFlow;
+  /** True when the workspace has used its daily token budget. */
+  budgetExhausted: (teamId: string) => boolean;
   agentName: string;
   userNames: UserNames;
   botUserId: string;
@@ -37,6 +39,10 @@ const COMMAND_LABELS: Record<Question['source'], string> = {
   dm: 'direct message',
   command: '/fastapi',
 };
+
+const POSTING_FAILED_TEXT = 'Something went wrong while I was posting the answer; please ask again.';
+const BUDGET_TEXT =
+  "This workspace has used today's Claude budget (DAILY_TOKEN_BUDGET), so I cannot answer until midnight UTC.";
 
 /** The worker's handler: turns one accepted question into one answer in its Slack thread. */
 export function createAnswerQuestion(deps: AnswerQuestionDeps) {
@@ -67,6 +73,12 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         deps.store.addThread({ ...thread, teamId: question.teamId });
       }
       if (question.partialTs) await markInterrupted(question.channelId, question.partialTs, log);
+      if (deps.budgetExhausted(question.teamId)) {
+        log.warn('daily token budget used up');
+        deps.inbox.finish(question.id, { state: 'failed', error: 'budget' });
+        await sayInThread(question.channelId, threadTs, log, BUDGET_TEXT);
+        return;
+      }
 
       const writer = new SlackThreadWriter({
         client: deps.client,
@@ -273,12 +285,17 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     }
   }
 
-  async function sayInThread(channel: string, threadTs: string, log: Logger): Promise<void> {
+  async function sayInThread(
+    channel: string,
+    threadTs: string,
+    log: Logger,
+    sentence = POSTING_FAILED_TEXT,
+  ): Promise<void> {
     try {
       await deps.client.chat.postMessage({
         channel,
         thread_ts: threadTs,
-        text: `:warning: ${escapeMrkdwn('Something went wrong while I was posting the answer; please ask again.')}`,
+        text: `:warning: ${escapeMrkdwn(sentence)}`,
       });
     } catch (error) {
       log.error('could not report the failure in the thread', { slack_error: slackErrorCode(error) });

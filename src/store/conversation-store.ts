@@ -43,6 +43,7 @@ export class ConversationStore {
   readonly #addTurn: Database.Statement;
   readonly #turns: Database.Statement;
   readonly #latestThread: Database.Statement;
+  readonly #deleteTurnsBefore: Database.Statement;
   readonly #userName: Database.Statement;
   readonly #saveUserName: Database.Statement;
 
@@ -64,6 +65,7 @@ export class ConversationStore {
     this.#latestThread = db.prepare(
       'SELECT thread_ts FROM turns WHERE channel_id = ? ORDER BY id DESC LIMIT 1',
     );
+    this.#deleteTurnsBefore = db.prepare('DELETE FROM turns WHERE created_at < ?');
     this.#userName = db.prepare('SELECT name, fetched_at FROM users WHERE user_id = ?');
     this.#saveUserName = db.prepare(`
       INSERT INTO users (user_id, name, fetched_at) VALUES (@userId, @name, @now)
@@ -98,6 +100,10 @@ export class ConversationStore {
   /** The thread of the channel with the newest turn: "the current discussion" for `/fastapi adr`. */
   latestThread(channelId: string): string | undefined {
     return (this.#latestThread.get(channelId) as { thread_ts: string } | undefined)?.thread_ts;
+  }
+
+  deleteTurnsBefore(before: Date): number {
+    return this.#deleteTurnsBefore.run(before.toISOString()).changes;
   }
 
   userName(userId: string): { name: string; fetchedAt: Date } | undefined {

@@ -57,6 +57,7 @@ export class InboxStore {
   readonly #byId: Database.Statement;
   readonly #countOpen: Database.Statement;
   readonly #forgetEvents: Database.Statement;
+  readonly #deleteClosedBefore: Database.Statement;
   readonly #accept: (eventId: string | null, question: NewQuestion) => AcceptResult;
 
   constructor(db: Db, now: () => Date = () => new Date()) {
@@ -97,6 +98,9 @@ export class InboxStore {
       "SELECT count(*) AS n FROM questions WHERE state IN ('pending', 'answering')",
     );
     this.#forgetEvents = db.prepare('DELETE FROM seen_events WHERE received_at < @before');
+    this.#deleteClosedBefore = db.prepare(
+      "DELETE FROM questions WHERE created_at < @before AND state IN ('answered', 'failed')",
+    );
     this.#accept = db.transaction((eventId: string | null, question: NewQuestion): AcceptResult => {
       const now = this.#now().toISOString();
       if (eventId !== null && this.#markEventSeen.run({ eventId, now }).changes === 0) {
@@ -160,6 +164,11 @@ export class InboxStore {
 
   openCount(): number {
     return (this.#countOpen.get() as { n: number }).n;
+  }
+
+  /** Answered or failed questions (and their text) older than `before`; open ones are kept. */
+  deleteClosedBefore(before: Date): number {
+    return this.#deleteClosedBefore.run({ before: before.toISOString() }).changes;
   }
 
   /** Slack stops redelivering after ~5 minutes; a day of event ids is plenty. */

@@ -142,4 +142,11 @@ export const MIGRATIONS: readonly string[] = [
     created_at    TEXT NOT NULL
   );
   `,
+  `
+  -- Today's token use per workspace (DAILY_TOKEN_BUDGET) and age-based deletion (RETENTION_DAYS).
+  CREATE INDEX phrs_by_team_day ON phrs (team_id, created_at);
+  CREATE INDEX phrs_by_age ON phrs (created_at);
+  CREATE INDEX turns_by_age ON turns (created_at);
+  CREATE INDEX questions_by_age ON questions (created_at);
+  `,
 ];

@@ -59,6 +59,9 @@ export class RecordStore {
   readonly #phrsForChannel: Database.Statement;
   readonly #updatePhrMarkdown: Database.Statement;
   readonly #latestPhrInThread: Database.Statement;
+  readonly #tokensSince: Database.Statement;
+  readonly #phrsBefore: Database.Statement;
+  readonly #deletePhrsBefore: Database.Statement;
 
   constructor(db: Db) {
     this.#db = db;
@@ -81,6 +84,13 @@ export class RecordStore {
       `SELECT ${columns} FROM phrs WHERE channel_id = @channelId ORDER BY id DESC LIMIT @limit`,
     );
     this.#updatePhrMarkdown = db.prepare('UPDATE phrs SET markdown = @markdown WHERE public_id = @publicId');
+    this.#tokensSince = db.prepare(
+      'SELECT coalesce(sum(input_tokens + output_tokens), 0) AS n FROM phrs WHERE team_id = @teamId AND created_at >= @since',
+    );
+    this.#phrsBefore = db.prepare(
+      'SELECT file_path FROM phrs WHERE created_at < ? AND file_path IS NOT NULL',
+    );
+    this.#deletePhrsBefore = db.prepare('DELETE FROM phrs WHERE created_at < ?');
     this.#latestPhrInThread = db.prepare(
       `SELECT ${columns} FROM phrs WHERE channel_id = @channelId AND thread_ts = @threadTs ORDER BY id DESC LIMIT 1`,
     );
@@ -112,6 +122,22 @@ export class RecordStore {
   latestPhrInThread(channelId: string, threadTs: string): PhrRow | undefined {
     const row = this.#latestPhrInThread.get({ channelId, threadTs }) as PhrDbRow | undefined;
     return row && toPhr(row);
+  }
+
+  /** Input + output tokens of a workspace's answers since `since` (for the daily budget). */
+  tokensSince(teamId: string, since: Date): number {
+    return (this.#tokensSince.get({ teamId, since: since.toISOString() }) as { n: number }).n;
+  }
+
+  /** Deletes PHR rows older than `before`; returns the files they were written to. */
+  deletePhrsBefore(before: Date): string[] {
+    return this.transaction(() => {
+      const files = (this.#phrsBefore.all(before.toISOString()) as { file_path: string }[]).map(
+        (row) => row.file_path,
+      );
+      this.#deletePhrsBefore.run(before.toISOString());
+      return files;
+    });
   }
 
   updatePhrMarkdown(publicId: string, markdown: string): void {

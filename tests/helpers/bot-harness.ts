@@ -28,7 +28,7 @@ export interface Harness {
   command(fields: Record<string, string>): ReturnType<typeof sendCommand>;
   action(payload: Record<string, unknown>): ReturnType<typeof sendAction>;
   /** Stops the bot (not the fakes) and starts a new one on the same database and fakes. */
-  restart(extraEnv?: Record<string, string>): Promise<void>;
+  restart(extraEnv?: Record<string, string>, now?: () => Date): Promise<void>;
 }
 
 export interface HarnessOptions {
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   /** Start the bot later (e.g. after seeding the database). */
   slack?: FakeSlack;
   anthropic?: FakeAnthropic;
+  /** The bot's clock (timestamps in the database and records). */
+  now?: () => Date;
 }
 
 /** Starts the loopback Slack and Anthropic servers and the real bot wired to them, torn down after the test. */
@@ -61,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const logs: Record<string, unknown>[] = [];
 
-  const boot = async (extra: Record<string, string> = {}) => {
+  const boot = async (extra: Record<string, string> = {}, now = options.now) => {
     const config = loadConfig({ ...env, ...extra });
     return startBot(config, {
       logger: createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line)) }),
@@ -69,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       slackRetryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
       streamIntervalMs: 0,
       slackTimeoutMs: 1_000,
+      ...(now ? { now } : {}),
     });
   };
 
@@ -82,9 +85,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     event: (envelope, opts) => sendEvent(harness.url, SIGNING_SECRET, envelope, opts),
     command: (fields) => sendCommand(harness.url, SIGNING_SECRET, fields),
     action: (payload) => sendAction(harness.url, SIGNING_SECRET, payload),
-    async restart(extraEnv) {
+    async restart(extraEnv, now) {
       await harness.bot.stop(1_000);
-      harness.bot = await boot(extraEnv);
+      harness.bot = await boot(extraEnv, now);
       harness.url = `http://127.0.0.1:${harness.bot.port}`;
     },
   };

@@ -1,0 +1,40 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../log.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { InboxStore } from '../store/inbox-store.js';
+import type { RecordStore } from '../store/record-store.js';
+
+export interface RetentionOptions {
+  days: number;
+  conversations: ConversationStore;
+  inbox: InboxStore;
+  records: RecordStore;
+  dataDir: string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * RETENTION_DAYS: thread turns, closed questions and PHRs (rows and files) older than the limit are
+ * deleted. ADRs are decisions, not conversation, and are kept.
+ */
+export function createRetention(options: RetentionOptions): { run(): void } {
+  const now = options.now ?? (() => new Date());
+  return {
+    run() {
+      if (options.days <= 0) return;
+      const before = new Date(now().getTime() - options.days * 24 * 60 * 60 * 1000);
+      const turns = options.conversations.deleteTurnsBefore(before);
+      const questions = options.inbox.deleteClosedBefore(before);
+      const files = options.records.deletePhrsBefore(before);
+      for (const file of files) rmSync(join(options.dataDir, file), { force: true });
+      options.logger.info('retention applied', {
+        before: before.toISOString(),
+        turns,
+        questions,
+        phrs: files.length,
+      });
+    },
+  };
+}

@@ -1,0 +1,585 @@
+// Parts 1 (burst), 2 (streaming overhead) and the request half of 4 (prompt caching): the built bot and a
+// bare Bolt app as child processes, driven over loopback HTTP against the fake Slack and Anthropic servers.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { FakeAnthropic, lastUserText, type RecordedRequest, type Reply } from '../helpers/fake-anthropic.js';
+import { asRecord, asString, FakeSlack, type RecordedCall } from '../helpers/fake-slack.js';
+import { appMentionEnvelope, nextTs, sendEvent } from '../helpers/slack-requests.js';
+import {
+  ANTHROPIC_KEY,
+  BOT_ID,
+  BOT_TOKEN,
+  BOT_USER_ID,
+  type Cleanup,
+  median,
+  nowMs,
+  progress,
+  ROOT,
+  SIGNING_SECRET,
+  type Summary,
+  sleep,
+  summarize,
+} from './common.js';
+import type { LoadResult } from './load-worker.js';
+import {
+  type ChildHandle,
+  LoadClient,
+  RssSampler,
+  spawnChild,
+  statusKib,
+  waitForHealth,
+  waitForPort,
+} from './processes.js';
+
+export interface LiveConfig {
+  events: number;
+  threads: number;
+  connections: number;
+  warmup: number;
+  bareRounds: number;
+  drainTimeoutMs: number;
+  burstTokenDelayMs: number;
+  streamTokenDelayMs: number;
+  streamQuestions: number;
+}
+
+export interface RunStats {
+  sent: number;
+  ok200: number;
+  statuses: Record<string, number>;
+  errors: string[];
+  latencyMs: Summary;
+  durationMs: number;
+  requestsPerSecond: number;
+}
+
+export interface LiveResults {
+  config: LiveConfig;
+  order: string;
+  bare: { rounds: RunStats[]; p99MedianMs: number; peakRssMib: number };
+  bot: RunStats;
+  p99Ratio: number;
+  answers: {
+    expected: number;
+    answeredExactlyOnce: number;
+    anthropicRequestsForBurst: number;
+    anthropicDuplicates: number;
+    slackMissing: number;
+    slackDuplicates: number;
+    wrongThread: number;
+    stopStreamNotOnce: number;
+    warningMessages: number;
+    dbQuestions: number;
+    dbDistinctMessages: number;
+    dbAnswered: number;
+    dbFailed: number;
+  };
+  drain: { ms: number; timedOut: boolean; answersPerSecond: number };
+  /** Peak over startup, warm-up, burst and drain; afterStreaming: VmHWM once part 2 also ran. */
+  rss: { peakMib: number; vmHwmMib: number; sampledMaxMib: number; afterStreamingHwmMib: number };
+  botProblems: Record<string, number>;
+  botExitCode: number | null;
+  streaming: {
+    questions: number;
+    tokenDelayMs: number;
+    measured: number;
+    firstTokenToFirstTextMs: Summary;
+    mentionToFirstTokenMs: Summary;
+    mentionToFirstTextMs: Summary;
+  };
+  cache: { requests: number; systemWithCacheControl: number; lastSystemBlockCached: number };
+}
+
+const BURST_CHANNELS = ['CBURST0001', 'CBURST0002', 'CBURST0003', 'CBURST0004'];
+const WARM_CHANNEL = 'CWARM00001';
+const BARE_CHANNEL = 'CBARE00001';
+const STREAM_CHANNEL = 'CSTREAM001';
+const USERS = Array.from({ length: 20 }, (_, i) => `U${String(i + 1).padStart(4, '0')}`);
+const MARKER = /\b([QWS]ID\d{6})\b/g;
+
+const QUESTIONS = [
+  'how should we paginate GET /items over 2M rows with SQLAlchemy 2 async?',
+  'is it OK to open a DB session per request with Depends, or should we share one?',
+  'where do idempotency keys for POST /payments belong: middleware or the endpoint?',
+  'how do we version the API without duplicating every router?',
+  'BackgroundTasks or Celery for sending the confirmation emails?',
+  'what is a sane connection pool size for 4 uvicorn workers on one Postgres?',
+  'how do we validate webhook signatures before Pydantic parses the body?',
+  'should readiness checks hit the database, or is liveness enough?',
+  'how do we stream a large CSV export without loading it all in memory?',
+  'how should we structure error responses so clients can branch on a code?',
+];
+
+function marker(prefix: 'QID' | 'WID' | 'SID', n: number): string {
+  return `${prefix}${String(n).padStart(6, '0')}`;
+}
+
+/** The question a request to the model is about: the last marker in its last user message. */
+function lastMarker(text: string): string | undefined {
+  let found: string | undefined;
+  for (const match of text.matchAll(MARKER)) found = match[1];
+  return found;
+}
+
+/** A plausible answer (~600 characters with a code block); its first line names the question. */
+function burstAnswer(id: string): string {
+  return [
+    `Answer for ${id}: use keyset pagination instead of OFFSET.`,
+    '',
+    'Keep the last seen primary key and filter on it, so every page is an index range scan no matter how deep',
+    'the client pages. Return the cursor as an opaque token.',
+    '',
+    '```python',
+    '@router.get("/items")',
+    'async def list_items(after: int | None = None, limit: int = Query(50, le=200),',
+    '                     session: AsyncSession = Depends(get_session)) -> Page[Item]:',
+    '    query = select(ItemRow).order_by(ItemRow.id).limit(limit + 1)',
+    '    if after is not None:',
+    '        query = query.where(ItemRow.id > after)',
+    '    rows = (await session.scalars(query)).all()',
+    '    return Page.of(rows[:limit], has_more=len(rows) > limit)',
+    '```',
+    '',
+    'Add a composite index if you sort by anything other than the key.',
+  ].join('\n');
+}
+
+function streamAnswer(id: string): string {
+  return (
+    `Answer for ${id}: open one AsyncSession per request with a yield dependency, commit in the ` +
+    'endpoint that owns the unit of work, and let the dependency close it. Sharing a session across ' +
+    'requests shares its identity map and transaction, which breaks isolation under concurrency.'
+  );
+}
+
+function mentionBody(o: {
+  id: string;
+  n: number;
+  channel: string;
+  ts?: string;
+  threadTs?: string;
+  fromOtherBot?: boolean;
+}): string {
+  const envelope = appMentionEnvelope({
+    text: `<@${BOT_USER_ID}> ${o.id} ${QUESTIONS[o.n % QUESTIONS.length] ?? ''}`,
+    user: USERS[o.n % USERS.length] ?? 'U0001',
+    channel: o.channel,
+    ...(o.ts !== undefined ? { ts: o.ts } : {}),
+    ...(o.threadTs !== undefined ? { thread_ts: o.threadTs } : {}),
+  });
+  const event = asRecord(envelope.event);
+  // A mention written by another app: Bolt delivers it and both listeners return at once. Used only to
+  // open keep-alive connections right before a measured run, without queueing answers.
+  if (o.fromOtherBot && event) event.bot_id = 'B0OTHERAPP';
+  return JSON.stringify(envelope);
+}
+
+function stats(result: LoadResult): RunStats {
+  const statuses: Record<string, number> = {};
+  for (const status of result.statuses) statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
+  const ok = result.latenciesMs.filter((_, i) => result.statuses[i] === 200);
+  const durationMs = result.endedAt - result.startedAt;
+  return {
+    sent: result.statuses.length,
+    ok200: ok.length,
+    statuses,
+    errors: result.errors,
+    latencyMs: summarize(ok),
+    durationMs,
+    requestsPerSecond: (result.statuses.length / durationMs) * 1000,
+  };
+}
+
+/** Arrival times of the Web API calls that matter here, keyed so answers can be matched to questions. */
+class SlackStamps {
+  /** `${channel}/${thread_ts}` → when the first streamed text of an answer arrived. */
+  readonly firstText = new Map<string, number>();
+  readonly stopStreams: { channel: string; ts: string; at: number }[] = [];
+  /** `${channel}/${thread_ts}` → when the last chat.postMessage into the thread arrived (the PHR line). */
+  readonly threadPosts = new Map<string, number>();
+
+  record(call: RecordedCall, at: number): void {
+    const channel = asString(call.args.channel) ?? '';
+    if (call.method === 'chat.startStream') {
+      const key = `${channel}/${asString(call.args.thread_ts) ?? ''}`;
+      const text = asString(call.args.markdown_text) ?? '';
+      if (text.trim() !== '' && !this.firstText.has(key)) this.firstText.set(key, at);
+    } else if (call.method === 'chat.stopStream') {
+      this.stopStreams.push({ channel, ts: asString(call.args.ts) ?? '', at });
+    } else if (call.method === 'chat.postMessage') {
+      const threadTs = asString(call.args.thread_ts);
+      if (threadTs !== undefined) this.threadPosts.set(`${channel}/${threadTs}`, at);
+    }
+  }
+}
+
+/**
+ * FakeSlack records every Web API call with `calls.push()` as soon as the request body is parsed, before
+ * answering. Wrapping that one array's push gives arrival times without editing tests/helpers.
+ */
+function stampCalls(slack: FakeSlack, stamps: SlackStamps): void {
+  const calls = slack.calls;
+  const push = calls.push.bind(calls);
+  calls.push = (...items: RecordedCall[]): number => {
+    const at = nowMs();
+    for (const item of items) stamps.record(item, at);
+    return push(...items);
+  };
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number, everyMs = 5): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await sleep(everyMs);
+  }
+  return true;
+}
+
+export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<LiveResults> {
+  // --- fakes -------------------------------------------------------------------------------------------
+  const requestsByMarker = new Map<string, number>();
+  const firstTokenAt = new Map<string, number>();
+  let tokenDelayMs = config.burstTokenDelayMs;
+  const anthropic = await FakeAnthropic.start({
+    defaultReply: (request: RecordedRequest): Reply => {
+      // FakeAnthropic calls this right before it writes the SSE head and the first text_delta in the same
+      // tick (only later chunks wait tokenDelayMs), so this instant is when the first token was written.
+      const at = nowMs();
+      const id = lastMarker(lastUserText(request.body)) ?? 'unknown';
+      requestsByMarker.set(id, (requestsByMarker.get(id) ?? 0) + 1);
+      if (!firstTokenAt.has(id)) firstTokenAt.set(id, at);
+      return {
+        kind: 'text',
+        text: id.startsWith('SID') ? streamAnswer(id) : burstAnswer(id),
+        tokenDelayMs,
+      };
+    },
+  });
+  cleanup.add('close fake Anthropic', () => anthropic.close());
+  const slack = await FakeSlack.start({ token: BOT_TOKEN, botUserId: BOT_USER_ID, botId: BOT_ID });
+  cleanup.add('close fake Slack', () => slack.close());
+  const stamps = new SlackStamps();
+  stampCalls(slack, stamps);
+  for (const [i, user] of USERS.entries()) slack.users.set(user, { name: `dev${i + 1}`, real_name: `Dev ${i + 1}` });
+
+  // --- threads and request bodies ----------------------------------------------------------------------
+  // Questions are mentions inside existing threads (their roots seeded in FakeSlack, so the bot's
+  // conversations.replies for a thread it joins late finds them); 12 per thread are answered in order.
+  const seedThread = (channel: string, n: number): string => {
+    const ts = nextTs();
+    slack.seedMessage({ channel, ts, user: USERS[n % USERS.length] ?? 'U0001', text: `Design thread ${n}` });
+    return ts;
+  };
+  const burstThreads = Array.from({ length: config.threads }, (_, t) => {
+    const channel = BURST_CHANNELS[t % BURST_CHANNELS.length] ?? 'CBURST0001';
+    return { channel, ts: seedThread(channel, t) };
+  });
+  const warmThreads = Array.from({ length: 10 }, (_, t) => ({ channel: WARM_CHANNEL, ts: seedThread(WARM_CHANNEL, t) }));
+
+  const threadOfQuestion = new Map<string, string>();
+  const burstBodies = Array.from({ length: config.events }, (_, i) => {
+    const thread = burstThreads[i % burstThreads.length] ?? { channel: 'CBURST0001', ts: nextTs() };
+    const id = marker('QID', i);
+    threadOfQuestion.set(id, `${thread.channel}/${thread.ts}`);
+    return mentionBody({ id, n: i, channel: thread.channel, threadTs: thread.ts });
+  });
+  const botWarmBodies = Array.from({ length: config.warmup }, (_, i) => {
+    const thread = warmThreads[i % warmThreads.length] ?? { channel: WARM_CHANNEL, ts: nextTs() };
+    return mentionBody({ id: marker('WID', i), n: i, channel: thread.channel, threadTs: thread.ts });
+  });
+  const bareBodies = (count: number) =>
+    Array.from({ length: count }, (_, i) => mentionBody({ id: marker('QID', i), n: i, channel: BARE_CHANNEL }));
+  const refreshBodies = () =>
+    Array.from({ length: config.connections }, (_, i) =>
+      mentionBody({ id: marker('WID', 900_000 + i), n: i, channel: BARE_CHANNEL, fromOtherBot: true }),
+    );
+
+  // --- children ------------------------------------------------------------------------------------------
+  const dir = mkdtempSync(join(tmpdir(), 'fastapi-bot-bench-'));
+  cleanup.add('remove the bot temp dir', () => rmSync(dir, { recursive: true, force: true }));
+  const cwd = join(dir, 'cwd');
+  mkdirSync(cwd);
+  const dbPath = join(dir, 'db', 'bot.db');
+  const path = process.env.PATH ?? '';
+
+  const bare = spawnChild('bare bolt', [join(ROOT, '.bench', 'tests', 'bench', 'bare-bolt.js')], {
+    cwd,
+    env: {
+      PATH: path,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_BOT_ID: BOT_ID,
+      SLACK_BOT_USER_ID: BOT_USER_ID,
+    },
+    ipc: true,
+  });
+  cleanup.add('stop the bare Bolt app', () => bare.stop(2_000));
+  // The bot is started exactly as `npm start` / the Dockerfile start it; cwd is an empty temp folder so a
+  // developer's .env is not read.
+  const bot = spawnChild('bot', [join(ROOT, 'dist', 'main.js')], {
+    cwd,
+    env: {
+      PATH: path,
+      AGENTS_DIR: join(ROOT, 'agents'),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: anthropic.baseUrl,
+      PORT: '0',
+      DATABASE_PATH: dbPath,
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'warn',
+    },
+  });
+  cleanup.add('stop the bot', () => bot.stop(5_000));
+  const botRss = new RssSampler(bot.pid);
+  cleanup.add('stop the RSS sampler', () => botRss.stop());
+
+  const barePort = await waitForPort(bare, 20_000);
+  const botPort = await waitForPort(bot, 30_000);
+  const bareOrigin = `http://127.0.0.1:${barePort}`;
+  const botOrigin = `http://127.0.0.1:${botPort}`;
+  await waitForHealth(`${botOrigin}/healthz`, 20_000);
+  progress(`bot pid ${bot.pid} on port ${botPort}, bare Bolt pid ${bare.pid} on port ${barePort}`);
+
+  // The bot's own database, read-only, to know when every accepted question is closed.
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  cleanup.add('close the bot database', () => db.close());
+  const counts = db.prepare(`
+    SELECT count(*) AS total,
+           count(DISTINCT channel_id || '/' || message_key) AS distinctMessages,
+           coalesce(sum(state IN ('pending', 'answering')), 0) AS open,
+           coalesce(sum(state = 'answered'), 0) AS answered,
+           coalesce(sum(state = 'failed'), 0) AS failed
+    FROM questions WHERE channel_id LIKE ?`);
+  type Counts = { total: number; distinctMessages: number; open: number; answered: number; failed: number };
+  const countsFor = (channelPattern: string) => counts.get(channelPattern) as Counts;
+  const questionState = db.prepare('SELECT state FROM questions WHERE channel_id = ? AND message_key = ?');
+
+  const load = new LoadClient();
+  cleanup.add('close the load worker', () => load.close());
+  const fire = (origin: string, bodies: string[]) =>
+    load.run({ origin, path: '/slack/events', secret: SIGNING_SECRET, bodies, lanes: config.connections });
+
+  // --- part 1: burst -------------------------------------------------------------------------------------
+  const bareRounds: RunStats[] = [];
+  const bareRound = async (round: number) => {
+    await fire(bareOrigin, refreshBodies());
+    const result = stats(await fire(bareOrigin, bareBodies(config.events)));
+    bareRounds.push(result);
+    progress(
+      `bare Bolt round ${round}: ${result.ok200}/${result.sent} 200s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
+        `p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.requestsPerSecond.toFixed(0)} req/s`,
+    );
+  };
+
+  progress(`warming up: ${config.warmup} mentions to each server`);
+  await fire(bareOrigin, bareBodies(config.warmup));
+  await bareRound(1);
+
+  await fire(botOrigin, botWarmBodies);
+  const warmed = await waitUntil(() => {
+    const c = countsFor(`${WARM_CHANNEL}%`);
+    return c.total >= config.warmup && c.open === 0;
+  }, 60_000, 100);
+  if (!warmed) throw new Error(`the bot did not answer its ${config.warmup} warm-up questions within 60 s`);
+  const anthropicBefore = anthropic.requests.length;
+  const stopsBefore = stamps.stopStreams.length;
+
+  progress(`burst: ${config.events} mentions in ${config.threads} threads over ${config.connections} connections`);
+  await fire(botOrigin, refreshBodies());
+  const burstRaw = await fire(botOrigin, burstBodies);
+  const botStats = stats(burstRaw);
+  progress(
+    `bot: ${botStats.ok200}/${botStats.sent} 200s, p50 ${botStats.latencyMs.p50.toFixed(2)} ms, ` +
+      `p99 ${botStats.latencyMs.p99.toFixed(2)} ms, ${botStats.requestsPerSecond.toFixed(0)} req/s; draining answers`,
+  );
+
+  const deadline = burstRaw.startedAt + config.drainTimeoutMs;
+  let timedOut = false;
+  let lastReport = 0;
+  for (;;) {
+    const c = countsFor('CBURST%');
+    if (c.total >= botStats.ok200 && c.open === 0) break;
+    if (nowMs() > deadline) {
+      timedOut = true;
+      progress(`drain: gave up after ${config.drainTimeoutMs / 1000} s with ${c.open} questions open`);
+      break;
+    }
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      progress(`drain: ${c.answered + c.failed}/${c.total} answered, ${c.open} open`);
+    }
+    await sleep(100);
+  }
+  const burstStops = stamps.stopStreams.slice(stopsBefore);
+  const lastStop = burstStops.reduce((latest, stop) => Math.max(latest, stop.at), Number.NaN);
+  const drainMs = timedOut ? Number.NaN : lastStop - burstRaw.startedAt;
+  const vmHwmKib = statusKib(bot.pid, 'VmHWM');
+
+  // --- part 1: exactly one answer per question -------------------------------------------------------------
+  const stopsPerMessage = new Map<string, number>();
+  for (const stop of burstStops) {
+    const key = `${stop.channel}/${stop.ts}`;
+    stopsPerMessage.set(key, (stopsPerMessage.get(key) ?? 0) + 1);
+  }
+  const slackAnswers = new Map<string, { thread: string; stops: number }[]>();
+  let warningMessages = 0;
+  for (const channel of BURST_CHANNELS) {
+    for (const message of slack.messages(channel)) {
+      if (message.user !== BOT_USER_ID) continue;
+      if (message.text.startsWith(':warning:')) warningMessages++;
+      const id = /^Answer for (QID\d{6})/.exec(message.text)?.[1];
+      if (!id || message.streaming) continue;
+      const list = slackAnswers.get(id) ?? [];
+      list.push({
+        thread: `${message.channel}/${message.thread_ts ?? ''}`,
+        stops: stopsPerMessage.get(`${message.channel}/${message.ts}`) ?? 0,
+      });
+      slackAnswers.set(id, list);
+    }
+  }
+  let answeredExactlyOnce = 0;
+  let anthropicDuplicates = 0;
+  let slackMissing = 0;
+  let slackDuplicates = 0;
+  let wrongThread = 0;
+  let stopStreamNotOnce = 0;
+  let anthropicRequestsForBurst = 0;
+  for (let i = 0; i < config.events; i++) {
+    const id = marker('QID', i);
+    const requests = requestsByMarker.get(id) ?? 0;
+    anthropicRequestsForBurst += requests;
+    if (requests > 1) anthropicDuplicates++;
+    const answers = slackAnswers.get(id) ?? [];
+    if (answers.length === 0) slackMissing++;
+    if (answers.length > 1) slackDuplicates++;
+    const answer = answers[0];
+    const rightThread = answer !== undefined && answer.thread === threadOfQuestion.get(id);
+    if (answer && !rightThread) wrongThread++;
+    if (answer && answer.stops !== 1) stopStreamNotOnce++;
+    if (requests === 1 && answers.length === 1 && rightThread && answer?.stops === 1) answeredExactlyOnce++;
+  }
+  const dbCounts = countsFor('CBURST%');
+  const burstRequests = anthropic.requests.slice(anthropicBefore).filter((r) => r.path === '/v1/messages');
+  progress(
+    `answers: ${answeredExactlyOnce}/${config.events} exactly once; model requests ${burstRequests.length}; ` +
+      `drain ${(drainMs / 1000).toFixed(1)} s; bot VmHWM ${(vmHwmKib / 1024).toFixed(0)} MiB`,
+  );
+
+  for (let round = 2; round <= config.bareRounds; round++) await bareRound(round);
+  const bareHwmKib = statusKib(bare.pid, 'VmHWM');
+
+  // --- part 2: streaming overhead --------------------------------------------------------------------------
+  tokenDelayMs = config.streamTokenDelayMs;
+  progress(`streaming: ${config.streamQuestions} sequential questions, ${tokenDelayMs} ms per token chunk`);
+  const overhead: number[] = [];
+  const pickup: number[] = [];
+  const endToEnd: number[] = [];
+  for (let k = 0; k < config.streamQuestions; k++) {
+    const id = marker('SID', k);
+    const ts = nextTs();
+    const key = `${STREAM_CHANNEL}/${ts}`;
+    const sentAt = nowMs();
+    const response = await sendEvent(
+      botOrigin,
+      SIGNING_SECRET,
+      appMentionEnvelope({
+        text: `<@${BOT_USER_ID}> ${id} ${QUESTIONS[k % QUESTIONS.length] ?? ''}`,
+        user: USERS[k % USERS.length] ?? 'U0001',
+        channel: STREAM_CHANNEL,
+        ts,
+      }),
+    );
+    if (response.status !== 200) continue;
+    await waitUntil(() => {
+      const row = questionState.get(STREAM_CHANNEL, ts) as { state: string } | undefined;
+      return row?.state === 'answered' || row?.state === 'failed';
+    }, 30_000);
+    // The PHR line follows the answer; waiting for it keeps one question's tail out of the next one's numbers.
+    await waitUntil(() => stamps.threadPosts.has(key), 3_000);
+    const token = firstTokenAt.get(id);
+    const text = stamps.firstText.get(key);
+    if (token === undefined || text === undefined) continue;
+    overhead.push(text - token);
+    pickup.push(token - sentAt);
+    endToEnd.push(text - sentAt);
+  }
+
+  // --- part 4: prompt caching on every model request -----------------------------------------------------
+  const modelRequests = anthropic.requests.filter((r) => r.path === '/v1/messages');
+  let systemWithCacheControl = 0;
+  let lastSystemBlockCached = 0;
+  for (const request of modelRequests) {
+    const system = Array.isArray(request.body.system) ? request.body.system : [];
+    if (system.some((block) => asRecord(block)?.cache_control !== undefined)) systemWithCacheControl++;
+    if (asRecord(asRecord(system.at(-1))?.cache_control)?.type === 'ephemeral') lastSystemBlockCached++;
+  }
+
+  // --- wind down -------------------------------------------------------------------------------------------
+  botRss.stop();
+  const sampledMaxKib = botRss.maxKib;
+  const finalHwmKib = statusKib(bot.pid, 'VmHWM');
+  const botExitCode = await bot.stop(25_000);
+  await bare.stop(2_000);
+
+  return {
+    config,
+    order:
+      'bare Bolt round 1, then the bot burst (and its drain), then bare Bolt rounds 2..N; each measured run ' +
+      `is preceded by ${config.connections} no-op mentions that (re)open the keep-alive connections`,
+    bare: {
+      rounds: bareRounds,
+      p99MedianMs: median(bareRounds.map((round) => round.latencyMs.p99)),
+      peakRssMib: bareHwmKib / 1024,
+    },
+    bot: botStats,
+    p99Ratio: botStats.latencyMs.p99 / median(bareRounds.map((round) => round.latencyMs.p99)),
+    answers: {
+      expected: config.events,
+      answeredExactlyOnce,
+      anthropicRequestsForBurst,
+      anthropicDuplicates,
+      slackMissing,
+      slackDuplicates,
+      wrongThread,
+      stopStreamNotOnce,
+      warningMessages,
+      dbQuestions: dbCounts.total,
+      dbDistinctMessages: dbCounts.distinctMessages,
+      dbAnswered: dbCounts.answered,
+      dbFailed: dbCounts.failed,
+    },
+    drain: {
+      ms: drainMs,
+      timedOut,
+      answersPerSecond: (burstStops.length / drainMs) * 1000,
+    },
+    rss: {
+      peakMib: Math.max(vmHwmKib, sampledMaxKib) / 1024,
+      vmHwmMib: vmHwmKib / 1024,
+      sampledMaxMib: sampledMaxKib / 1024,
+      afterStreamingHwmMib: finalHwmKib / 1024,
+    },
+    botProblems: Object.fromEntries(bot.problems()),
+    botExitCode,
+    streaming: {
+      questions: config.streamQuestions,
+      tokenDelayMs: config.streamTokenDelayMs,
+      measured: overhead.length,
+      firstTokenToFirstTextMs: summarize(overhead),
+      mentionToFirstTokenMs: summarize(pickup),
+      mentionToFirstTextMs: summarize(endToEnd),
+    },
+    cache: {
+      requests: modelRequests.length,
+      systemWithCacheControl,
+      lastSystemBlockCached,
+    },
+  };
+}

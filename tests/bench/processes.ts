@@ -1,0 +1,222 @@
+// Child processes (the built bot, the bare Bolt app), their ports and memory, and the load worker.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { sleep } from './common.js';
+import type { LoadJob, LoadReply, LoadResult } from './load-worker.js';
+
+export interface ChildHandle {
+  name: string;
+  process: ChildProcess;
+  pid: number;
+  /** The last 64 KiB of stdout + stderr. */
+  output(): string;
+  /** Log lines at warn/error, counted by message (the bot logs JSON lines). */
+  problems(): Map<string, number>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
+  stop(graceMs: number): Promise<number | null>;
+}
+
+const OUTPUT_KEEP = 64 * 1024;
+
+export function spawnChild(
+  name: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; ipc?: boolean },
+): ChildHandle {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`${name} did not start`);
+  let output = '';
+  let partial = '';
+  const problems = new Map<string, number>();
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-OUTPUT_KEEP);
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /"level":"(warn|error)".*?"msg":"([^"]*)"/.exec(line);
+      if (match) {
+        const key = `${match[1]}: ${match[2]}`;
+        problems.set(key, (problems.get(key) ?? 0) + 1);
+      } else if (/error/i.test(line) && !line.startsWith('{')) {
+        const key = `stderr: ${line.slice(0, 160)}`;
+        problems.set(key, (problems.get(key) ?? 0) + 1);
+      }
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return {
+    name,
+    process: child,
+    pid: child.pid,
+    output: () => output,
+    problems: () => problems,
+    async stop(graceMs) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/**
+ * TCP ports a process listens on, from /proc: the bot logs its port only at `info`, and the bench runs it
+ * at LOG_LEVEL=warn, so its listening socket is found by inode instead.
+ */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // The descriptor was closed between listing and reading it.
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      const local = columns[1];
+      const inode = columns[9];
+      // State 0A is LISTEN.
+      if (columns[3] === '0A' && local && inode && inodes.has(inode)) {
+        ports.push(Number.parseInt(local.split(':')[1] ?? '', 16));
+      }
+    }
+  }
+  return ports;
+}
+
+export async function waitForPort(child: ChildHandle, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) {
+      throw new Error(
+        `${child.name} exited (${child.process.exitCode ?? child.process.signalCode}):\n${child.output()}`,
+      );
+    }
+    const port = listeningPorts(child.pid)[0];
+    if (port !== undefined) return port;
+    await sleep(25);
+  }
+  throw new Error(`${child.name} did not listen within ${timeoutMs} ms:\n${child.output()}`);
+}
+
+export async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not accepting connections yet.
+    }
+    await sleep(50);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/** A field of /proc/<pid>/status in KiB (VmRSS: now, VmHWM: peak so far); NaN once the process is gone. */
+export function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match?.[1] ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Samples VmRSS every `everyMs` and keeps the highest value. */
+export class RssSampler {
+  #maxKib = 0;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    readonly pid: number,
+    everyMs = 50,
+  ) {
+    this.#timer = setInterval(() => {
+      const kib = statusKib(pid, 'VmRSS');
+      if (kib > this.#maxKib) this.#maxKib = kib;
+    }, everyMs);
+    this.#timer.unref();
+  }
+
+  get maxKib(): number {
+    return this.#maxKib;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+/** The main thread's side of load-worker.js. */
+export class LoadClient {
+  readonly #worker: Worker;
+  readonly #pending = new Map<
+    number,
+    { resolve: (reply: LoadReply) => void; reject: (error: Error) => void }
+  >();
+  #nextId = 1;
+
+  constructor() {
+    this.#worker = new Worker(new URL('./load-worker.js', import.meta.url));
+    this.#worker.on('message', (reply: LoadReply) => {
+      const pending = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if (reply.type === 'failed') pending?.reject(new Error(`load worker: ${reply.error}`));
+      else pending?.resolve(reply);
+    });
+    this.#worker.on('error', (error) => this.#failAll(error));
+    this.#worker.on('exit', (code) => this.#failAll(new Error(`load worker exited with ${code}`)));
+  }
+
+  #failAll(error: Error): void {
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+
+  #send(request: Omit<LoadJob, 'id'> | { type: 'close' }): Promise<LoadReply> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...request, id });
+    });
+  }
+
+  async run(job: Omit<LoadJob, 'id' | 'type'>): Promise<LoadResult> {
+    const reply = await this.#send({ type: 'run', ...job });
+    if (reply.type !== 'result') throw new Error(`load worker answered ${reply.type}`);
+    return reply;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await Promise.race([this.#send({ type: 'close' }), sleep(2_000)]);
+    } finally {
+      await this.#worker.terminate();
+    }
+  }
+}
