@@ -1,50 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from '../helpers/bot-harness.js';
+import { ROOT, startChild } from '../helpers/child-bot.js';
 import { FakeAnthropic } from '../helpers/fake-anthropic.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { appMentionEnvelope, nextTs, sendEvent } from '../helpers/slack-requests.js';
 import { tempDir } from '../helpers/temp.js';
-
-// The built bot, started the way `npm start` and the Dockerfile start it: `node dist/main.js`.
-// `npm test` compiles dist/ first.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'dist', 'main.js');
-
-interface Child {
-  process: ChildProcess;
-  output: () => string;
-  /** Resolves with the port once the bot logs that it started. */
-  started: Promise<number>;
-}
-
-function startChild(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: tempDir(),
-    env: { PATH: process.env.PATH ?? '', AGENTS_DIR: join(ROOT, 'agents'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const started = new Promise<number>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"bot started".*?"port":(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`bot exited with ${code} before starting:\n${output}`)));
-  });
-  started.catch(() => {});
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return { process: child, output: () => output, started };
-}
 
 describe('the built bot as a process', () => {
   it('starts, answers a signed mention, and exits 0 on SIGTERM', async () => {

@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from './bot-harness.js';
+import type { FakeAnthropic } from './fake-anthropic.js';
+import type { FakeSlack } from './fake-slack.js';
+import { tempDir } from './temp.js';
+
+// The built bot, started the way `npm start` and the Dockerfile start it: `node dist/main.js`.
+// `npm test` compiles dist/ first.
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const MAIN = join(ROOT, 'dist', 'main.js');
+
+export interface Child {
+  process: ChildProcess;
+  output: () => string;
+  /** Resolves with the port once the bot logs that it started. */
+  started: Promise<number>;
+}
+
+/** Starts `node dist/main.js` with exactly `env` (plus PATH and the repo's agents), killed after the test. */
+export function startChild(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: tempDir(),
+    env: { PATH: process.env.PATH ?? '', AGENTS_DIR: join(ROOT, 'agents'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const started = new Promise<number>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"msg":"bot started".*?"port":(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`bot exited with ${code} before starting:\n${output}`)));
+  });
+  started.catch(() => {});
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { process: child, output: () => output, started };
+}
+
+/** The environment of a child bot wired to the loopback fakes, keeping its files in `dir`. */
+export function childEnv(
+  slack: FakeSlack,
+  anthropic: FakeAnthropic,
+  dir: string,
+  extra: Record<string, string> = {},
+) {
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+    ANTHROPIC_BASE_URL: anthropic.baseUrl,
+    PORT: '0',
+    DATABASE_PATH: join(dir, 'bot.db'),
+    DATA_DIR: dir,
+    ...extra,
+  };
+}
