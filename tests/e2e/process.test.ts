@@ -52,6 +52,10 @@ describe('the built bot as a process', () => {
     expect(logs).not.toContain(BOT_TOKEN);
     expect(logs).not.toContain(SIGNING_SECRET);
     expect(logs).not.toContain(ANTHROPIC_KEY);
+    // At info level the logs carry ids and sizes, never what people wrote or what the bot answered.
+    expect(logs).not.toContain('are you there?');
+    expect(logs).not.toContain('Hello from the built bot.');
+    expect(logs).toContain('"msg":"question accepted"');
   });
 
   it('refuses to start with one message listing every configuration problem, without a stack trace', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,11 @@ describe('Prompt History Records', () => {
       output_tokens: expect.any(Number),
     });
     expect(text).toContain('How do I add efficient pagination to /items?');
+    // Owner-only: records hold company conversations.
+    const folder = join(h.env.DATA_DIR as string, 'history', 'prompts', 'general');
+    expect(statSync(join(folder, file as string)).mode & 0o777).toBe(0o600);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(h.env.DATABASE_PATH as string).mode & 0o777).toBe(0o600);
   });
 
   it.each([
