@@ -22,8 +22,12 @@ export interface SlackAppOptions {
   requestTimeoutMs?: number;
 }
 
+export type AckSurface = 'event' | 'command' | 'action';
+
 export interface SlackApp {
   app: App;
+  /** What kind of Slack request an HTTP request turned out to be, once Bolt has read it. */
+  surfaceOf(req: object): AckSurface | undefined;
   /** Set in HTTP mode: the request listener the bot's HTTP server hands `/slack/events` to. */
   http: HTTPReceiver | undefined;
   /** Set in Socket Mode. */
@@ -52,6 +56,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timeout: options.requestTimeoutMs ?? 30_000,
   };
 
+  const surfaces = new WeakMap<object, AckSurface>();
   let http: HTTPReceiver | undefined;
   let socket: SocketModeReceiver | undefined;
   let receiver: Receiver;
@@ -73,6 +78,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // The listener only writes the question to SQLite; answering waits until that write is done,
       // so an ack always means the question is safe on disk.
       processBeforeResponse: true,
+      // Bolt hands us each request after reading and verifying it: note what it was, for ack metrics.
+      customPropertiesExtractor: (req) => {
+        const body = (req as { rawBody?: Buffer }).rawBody?.subarray(0, 8).toString() ?? '';
+        surfaces.set(
+          req,
+          body.startsWith('{') ? 'event' : body.startsWith('payload=') ? 'action' : 'command',
+        );
+        return {};
+      },
     });
     receiver = http;
   }
@@ -87,7 +101,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   app.error(async (error) => {
     options.logger.error('slack listener failed', { error: describeError(error) });
   });
-  return { app, http, socket };
+  return { app, http, socket, surfaceOf: (req) => surfaces.get(req) };
 }
 
 /** Bolt and the Web API client log through ours, so every line is structured and leveled alike. */

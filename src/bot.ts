@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { RetryOptions } from '@slack/web-api';
+import { type RetryOptions, WebClientEvent } from '@slack/web-api';
 import { loadAgents, selectAgent } from './agents/load.js';
 import { resolveModel } from './agents/models.js';
 import { createSlackApp } from './app.js';
@@ -8,11 +8,13 @@ import { withCircuitBreaker } from './claude/circuit-breaker.js';
 import { createClaude } from './claude/claude.js';
 import type { Config } from './config.js';
 import { createConversation } from './conversation/conversation.js';
+import { createOpsRoutes, runReadinessChecks } from './http/ops-routes.js';
 import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createAdmission } from './inbox/admission.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
+import { createMetrics } from './metrics.js';
 import { createAdrService } from './records/adr-service.js';
 import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
 import { createRetention } from './records/retention.js';
@@ -21,10 +23,11 @@ import { createAnswerQuestion } from './slack/answer-question.js';
 import { createApproverCheck } from './slack/approvers.js';
 import { slackErrorCode } from './slack/errors.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { usageText } from './slack/messages.js';
 import { createUserNames } from './slack/user-names.js';
 import { AdrStore } from './store/adr-store.js';
 import { ConversationStore } from './store/conversation-store.js';
-import { type Db, openDatabase } from './store/database.js';
+import { type Db, openDatabase, openReadinessProbe } from './store/database.js';
 import { InboxStore } from './store/inbox-store.js';
 import { RecordStore } from './store/record-store.js';
 
@@ -36,6 +39,8 @@ export interface BotOptions {
   slackRetryConfig?: RetryOptions;
   slackTimeoutMs?: number;
   streamIntervalMs?: number;
+  /** Node process metrics on /metrics (tests starting many bots in one process turn them off). */
+  processMetrics?: boolean;
   now?: () => Date;
 }
 
@@ -71,6 +76,13 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     const store = new ConversationStore(db, now);
     const records = new RecordStore(db);
     const linkSecret = linkSecretFrom(records, config.recordsLinkSecret);
+    // Gauges are read at scrape time; the worker they read exists a few lines below.
+    let inFlight = () => 0;
+    const metrics = createMetrics({
+      queueDepth: () => inbox.openCount() - inFlight(),
+      inFlightAnswers: () => inFlight(),
+      ...(options.processMetrics === false ? { defaultMetrics: false } : {}),
+    });
     const promptHistory = createPromptHistory({
       store: records,
       dataDir: config.dataDir,
@@ -79,6 +91,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       featureChannels: config.featureChannels,
       logger,
       now,
+      onRecorded: () => metrics.phrWritten(),
     });
     const claude = withCircuitBreaker(
       createClaude({
@@ -101,6 +114,17 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       maxAnswerTokens: config.anthropic.maxAnswerTokens,
       historyTokenBudget: config.historyTokenBudget,
       logger,
+      prices: config.modelPrices,
+      observer: {
+        firstToken: (seconds) => metrics.observeTimeToFirstToken(seconds),
+        answered: (seconds, answeredBy, usage, costUsd) => {
+          metrics.modelCall('ok');
+          metrics.observeTimeToFinalAnswer(seconds);
+          metrics.tokens(answeredBy, usage);
+          metrics.estimatedCost(answeredBy, costUsd);
+        },
+        failed: (kind) => metrics.modelCall(kind),
+      },
     });
 
     const slack = createSlackApp({
@@ -113,6 +137,9 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       ...(options.slackTimeoutMs ? { requestTimeoutMs: options.slackTimeoutMs } : {}),
     });
     const client = slack.app.client;
+    client.on(WebClientEvent.RATE_LIMITED, (_seconds: number, request: { url?: string }) =>
+      metrics.slackRateLimited(request.url?.split('/').at(-1) ?? 'unknown'),
+    );
     const auth = await client.auth.test().catch((error: unknown) => {
       throw new StartupError(
         `Slack refused the bot token (${slackErrorCode(error) ?? 'no answer'}): check SLACK_BOT_TOKEN and SLACK_API_URL`,
@@ -144,6 +171,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       userNames,
       tasks,
       logger,
+      onEvent: (event) => metrics.adrEvent(event),
     });
     const worker = createWorker({
       inbox,
@@ -161,6 +189,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         userNames,
         botUserId,
         logger,
+        onSlackError: (method, code) => metrics.slackApiError(method, code),
         ...(options.streamIntervalMs !== undefined ? { minIntervalMs: options.streamIntervalMs } : {}),
       }),
       concurrency: config.maxConcurrentAnswers,
@@ -182,6 +211,16 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       }),
       limits: { user: config.userQuestionsPerHour, channel: config.channelQuestionsPerHour },
       textPolicy: { maxChars: config.maxQuestionChars },
+      usageReport: (teamId) => {
+        const today = startOfUtcDay(now());
+        const week = new Date(today.getTime() - 6 * 24 * 60 * 60 * 1000);
+        return usageText(records.usageSince(teamId, today), records.usageSince(teamId, week));
+      },
+      events: {
+        accepted: (source) => metrics.questionAccepted(source),
+        duplicate: (reason) => metrics.deduplicatedEvent(reason),
+        ignored: (reason) => metrics.ignoredEvent(reason),
+      },
       tellPrivately: (where, text) =>
         tasks.run('tell privately', async () => {
           await client.chat
@@ -207,7 +246,25 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       lookup: (kind, id) => (kind === 'phr' ? promptHistory.document(id) : adrService.document(id)),
       adrIndex: () => adrService.indexEntries(),
     });
-    server = createHttpServer({ slackListener: slack.http?.requestListener, routes: [recordPages], logger });
+    inFlight = () => worker.inFlight;
+    const readinessProbe = openReadinessProbe(config.databasePath);
+    const opsRoutes = createOpsRoutes({
+      metrics,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      logger,
+      ready: () =>
+        runReadinessChecks({
+          database_writable: () => readinessProbe.writable(),
+          slack_auth: () => botUserId !== '',
+          agent_loaded: () => agent.systemPrompt.length > 0,
+        }),
+    });
+    server = createHttpServer({
+      slackListener: slack.http?.requestListener,
+      routes: [opsRoutes, recordPages],
+      onSlackAck: (req, _res, seconds) => metrics.observeAck(slack.surfaceOf(req) ?? 'event', seconds),
+      logger,
+    });
     const port = await listen(server, config.port, options.host);
     if (slack.socket) await slack.app.start();
 
@@ -262,6 +319,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
           await tasks.drain();
           openServer.closeAllConnections();
           await closed;
+          readinessProbe.close();
           db.close();
           logger.info('stopped');
         })();

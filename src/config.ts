@@ -1,4 +1,5 @@
 import { resolveModel, UnknownModelError } from './agents/models.js';
+import { type ModelPrice, parsePriceOverrides } from './claude/prices.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 
 /** Everything the process is configured with; built once by loadConfig and frozen. */
@@ -50,6 +51,10 @@ export interface Config {
   redactSecrets: boolean;
   /** Turns, questions and PHRs older than this many days are deleted; 0 keeps everything. */
   retentionDays: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Overrides of the per-model price table used for cost estimates. */
+  modelPrices: Readonly<Record<string, ModelPrice>>;
 }
 
 /** Every problem found in the environment, each a sentence that says how to fix it. */
@@ -110,6 +115,8 @@ export const CONFIG_VARIABLES = [
   'MAX_QUESTION_CHARS',
   'REDACT_SECRETS',
   'RETENTION_DAYS',
+  'METRICS_TOKEN',
+  'MODEL_PRICES_JSON',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -277,6 +284,13 @@ export function loadConfig(
     problems,
   );
 
+  let modelPrices: Record<string, ModelPrice> = {};
+  try {
+    modelPrices = parsePriceOverrides(read('MODEL_PRICES_JSON') ?? '');
+  } catch (error) {
+    problems.push(`${(error as Error).message} (see the README's cost section for the format)`);
+  }
+
   if (problems.length > 0 || botToken === undefined || apiKey === undefined) throw new ConfigError(problems);
 
   const config: Config = {
@@ -302,6 +316,8 @@ export function loadConfig(
     maxQuestionChars,
     redactSecrets: redactText !== 'false',
     retentionDays,
+    metricsToken: read('METRICS_TOKEN'),
+    modelPrices,
   };
   Object.freeze(config.slack);
   Object.freeze(config.anthropic);

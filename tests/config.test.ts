@@ -65,6 +65,8 @@ describe('loadConfig', () => {
       maxQuestionChars: 20_000,
       redactSecrets: true,
       retentionDays: 0,
+      metricsToken: undefined,
+      modelPrices: {},
     };
     expect(loadConfig(HTTP_ENV)).toEqual(expected);
   });

@@ -73,6 +73,7 @@ async function ask(question: string): Promise<number> {
       model: outcome.model,
       usage: outcome.usage,
       latencyMs: outcome.latencyMs,
+      costUsd: outcome.costUsd,
       agentName: agent.name,
       failureModes: outcome.notes,
     });

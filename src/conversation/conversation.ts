@@ -1,5 +1,6 @@
 import type { Agent } from '../agents/load.js';
-import { type Claude, ClaudeError, type Usage } from '../claude/claude.js';
+import { type Claude, ClaudeError, type ClaudeFailure, type Usage } from '../claude/claude.js';
+import { estimateCostUsd, type ModelPrice, priceFor } from '../claude/prices.js';
 import { wasCut } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
 import { createAdrInstructionFilter } from '../records/adr-suggestion.js';
@@ -28,6 +29,8 @@ export interface AskInput {
   text: string;
   /** The Slack message the question came from, so a redelivery is stored once. */
   messageTs: string | null;
+  /** Carries the question's correlation id (question_id) into every line this call logs. */
+  log?: Logger;
 }
 
 export type AnswerOutcome =
@@ -38,6 +41,8 @@ export type AnswerOutcome =
       model: string;
       usage: Usage;
       latencyMs: number;
+      /** Estimated from the price table; 0 when the model's price is unknown. */
+      costUsd: number;
       /** What went wrong without stopping the answer (for the PHR's evaluation notes). */
       notes: string[];
     }
@@ -51,7 +56,17 @@ export interface ConversationDeps {
   maxAnswerTokens: number;
   historyTokenBudget: number;
   logger: Logger;
+  /** Price overrides (MODEL_PRICES_JSON) on top of the built-in table. */
+  prices?: Readonly<Record<string, ModelPrice>>;
+  observer?: ConversationObserver;
   now?: () => number;
+}
+
+/** What the conversation reports for metrics; every method must be cheap and must not throw. */
+export interface ConversationObserver {
+  firstToken(seconds: number): void;
+  answered(seconds: number, model: string, usage: Usage, costUsd: number): void;
+  failed(kind: ClaudeFailure): void;
 }
 
 export interface Conversation {
@@ -74,7 +89,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
         messageTs: input.messageTs,
       });
       const prompt = buildPrompt(deps.store.turns(input.thread), deps.historyTokenBudget);
-      const log = deps.logger.child({ channel: input.thread.channelId, thread_ts: input.thread.threadTs });
+      const log = (input.log ?? deps.logger).child({
+        channel: input.thread.channelId,
+        thread_ts: input.thread.threadTs,
+      });
       log.info('asking claude', {
         model: deps.model,
         messages: prompt.messages.length,
@@ -86,6 +104,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       const started = now();
       // There is no /sp.adr command where the answer is read: the card (or nothing) replaces it.
       const instructions = createAdrInstructionFilter();
+      let firstTokenSeen = false;
       try {
         const outcome = await deps.claude.stream(
           {
@@ -95,7 +114,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
             maxTokens: deps.maxAnswerTokens,
             ...(signal ? { signal } : {}),
           },
-          (delta) => sink.write(instructions.push(delta)),
+          (delta) => {
+            if (!firstTokenSeen) {
+              firstTokenSeen = true;
+              deps.observer?.firstToken((now() - started) / 1000);
+            }
+            sink.write(instructions.push(delta));
+          },
         );
         sink.write(instructions.end());
         const notes = [
@@ -112,6 +137,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
           messageTs: answerTs,
         });
         const latencyMs = now() - started;
+        const price = priceFor(outcome.model, deps.prices);
+        const costUsd = price ? estimateCostUsd(outcome.usage, price) : 0;
+        deps.observer?.answered(latencyMs / 1000, outcome.model, outcome.usage, costUsd);
         log.info('answered', {
           model: outcome.model,
           latency_ms: latencyMs,
@@ -129,6 +157,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           model: outcome.model,
           usage: outcome.usage,
           latencyMs,
+          costUsd,
           notes: [
             ...(outcome.stopReason === 'max_tokens'
               ? ['the answer reached MAX_ANSWER_TOKENS and was cut']
@@ -144,6 +173,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       } catch (error) {
         if (!(error instanceof ClaudeError)) throw error;
         log.warn('claude failed', { kind: error.kind, partial_chars: error.partialText.length, error });
+        deps.observer?.failed(error.kind);
         const { answerTs } = await sink.fail(failureSentence(error.kind));
         return { ok: false, kind: error.kind, answerTs };
       }

@@ -8,6 +8,8 @@ export interface HttpServerOptions {
   slackListener: RequestListener | undefined;
   /** Further routes (record pages); each returns true when it handled the request. */
   routes?: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[];
+  /** Called when Slack's request has been answered, with how long the ack took. */
+  onSlackAck?: (req: IncomingMessage, res: ServerResponse, seconds: number) => void;
   logger: Logger;
 }
 
@@ -21,6 +23,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     try {
       if (path === '/slack/events' && options.slackListener) {
         if (req.method !== 'POST') return send(res, 405, 'method not allowed\n', { allow: 'POST' });
+        const started = performance.now();
+        if (options.onSlackAck) {
+          const report = options.onSlackAck;
+          res.once('finish', () => report(req, res, (performance.now() - started) / 1000));
+        }
         options.slackListener(req, res);
         return;
       }

@@ -26,6 +26,8 @@ export interface Exchange {
   model: string;
   usage: Usage;
   latencyMs: number;
+  /** Estimated from the price table; 0 when the model has no known price. */
+  costUsd: number;
   agentName: string;
   /** Things that went wrong but did not stop the answer (e.g. it hit the length limit). */
   failureModes: string[];
@@ -50,11 +52,12 @@ export interface PromptHistoryOptions {
   featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
   logger: Logger;
   now?: () => Date;
+  onRecorded?: () => void;
 }
 
 export interface PromptHistory {
   /** Writes the PHR to SQLite and to its file. Never throws: a failure is logged and yields null. */
-  record(exchange: Exchange): PhrRef | null;
+  record(exchange: Exchange, log?: Logger): PhrRef | null;
   /** The newest PHRs of a channel, newest first. */
   recent(channelId: string, limit: number): PhrRef[];
   /** The newest PHR of a thread (the one an ADR proposed there refers to). */
@@ -86,8 +89,11 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
   });
 
   return {
-    record(exchange) {
-      const log = options.logger.child({ channel: exchange.channelId, thread_ts: exchange.threadTs });
+    record(exchange, parentLog) {
+      const log = (parentLog ?? options.logger).child({
+        channel: exchange.channelId,
+        thread_ts: exchange.threadTs,
+      });
       try {
         const binding = options.featureChannels.get(exchange.channelId);
         const stage = (binding?.stage ?? 'general') as PhrStage;
@@ -174,6 +180,7 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
             cacheReadTokens: exchange.usage.cacheReadTokens,
             cacheWriteTokens: exchange.usage.cacheWriteTokens,
             latencyMs: exchange.latencyMs,
+            costUsd: exchange.costUsd,
             markdown,
             createdAt: createdAt.toISOString(),
           });
@@ -188,6 +195,7 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
           createdAt: createdAt.toISOString(),
         };
         log.info('PHR recorded', { phr: ref.label, path: ref.path });
+        options.onRecorded?.();
         return ref;
       } catch (error) {
         log.error('PHR not recorded', { error });

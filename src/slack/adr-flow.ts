@@ -24,6 +24,7 @@ export interface AdrFlowDeps {
   userNames: UserNames;
   tasks: BackgroundTasks;
   logger: Logger;
+  onEvent?: (event: 'suggested' | 'documented' | 'dismissed' | 'accepted' | 'rejected') => void;
 }
 
 export interface Click {
@@ -117,6 +118,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
         unfurl_links: false,
       });
       if (posted.ts) service.attachCard(suggestion.publicId, posted.ts);
+      deps.onEvent?.('suggested');
       return suggestion;
     },
 
@@ -139,6 +141,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
           .catch(() => null);
         const result = await service.draft(suggestion, { userId: click.userId, userName, permalink });
         if (result.ok) {
+          deps.onEvent?.('documented');
           await updateCard(
             suggestion.channelId,
             suggestion.cardTs,
@@ -169,6 +172,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
       const result = service.dismiss(click.id, click.userId);
       if (!result.ok) return tell(click, refusalText(result));
       const suggestion = result.suggestion;
+      deps.onEvent?.('dismissed');
       await updateCard(
         suggestion.channelId,
         suggestion.cardTs,
@@ -192,6 +196,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
             : `<${result.adr.url}|${result.adr.label}> is already ${result.adr.status.toLowerCase()}; nothing changed.`,
         );
       }
+      deps.onEvent?.(status === 'Accepted' ? 'accepted' : 'rejected');
       await updateCard(
         result.adr.channelId,
         result.adr.cardTs,

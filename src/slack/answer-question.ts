@@ -23,6 +23,8 @@ export interface AnswerQuestionDeps {
   budgetExhausted: (teamId: string) => boolean;
   agentName: string;
   userNames: UserNames;
+  /** Reports a failed Slack call (for metrics). */
+  onSlackError?: (method: string, code: string) => void;
   botUserId: string;
   logger: Logger;
   /** Pacing of stream appends; tests set 0. */
@@ -91,11 +93,12 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         logger: log,
         ...(deps.minIntervalMs !== undefined ? { minIntervalMs: deps.minIntervalMs } : {}),
         onFirstMessage: (ts) => deps.inbox.setPartial(question.id, ts),
+        ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}),
       });
       const userName = await deps.userNames(question.userId);
       const messageTs = question.source === 'command' ? null : question.messageKey;
       const outcome = await deps.conversation.answer(
-        { thread, userId: question.userId, userName, text: question.text, messageTs },
+        { thread, userId: question.userId, userName, text: question.text, messageTs, log },
         writer,
         signal,
       );
@@ -109,24 +112,28 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       });
       if (outcome.ok) {
         // After the answer is complete and the question closed: a PHR can neither delay nor undo it.
-        const phr = deps.promptHistory.record({
-          surface: 'slack',
-          command: COMMAND_LABELS[question.source],
-          userName,
-          userId: question.userId,
-          teamId: question.teamId,
-          channelId: question.channelId,
-          threadTs,
-          messageTs,
-          permalink: await permalink(question.channelId, threadTs, log),
-          prompt: question.text,
-          response: outcome.text,
-          model: outcome.model,
-          usage: outcome.usage,
-          latencyMs: outcome.latencyMs,
-          agentName: deps.agentName,
-          failureModes: outcome.notes,
-        });
+        const phr = deps.promptHistory.record(
+          {
+            surface: 'slack',
+            command: COMMAND_LABELS[question.source],
+            userName,
+            userId: question.userId,
+            teamId: question.teamId,
+            channelId: question.channelId,
+            threadTs,
+            messageTs,
+            permalink: await permalink(question.channelId, threadTs, log),
+            prompt: question.text,
+            response: outcome.text,
+            model: outcome.model,
+            usage: outcome.usage,
+            latencyMs: outcome.latencyMs,
+            costUsd: outcome.costUsd,
+            agentName: deps.agentName,
+            failureModes: outcome.notes,
+          },
+          log,
+        );
         if (phr) await postRecordLine(question.channelId, threadTs, phr, log);
         // The agent suggests ADRs in its text; a human decides with the card's buttons.
         for (const suggestion of detectAdrSuggestions(outcome.text).slice(0, 3)) {

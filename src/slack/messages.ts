@@ -1,5 +1,6 @@
 import type { AdrRef } from '../records/adr-service.js';
 import type { PhrRef } from '../records/prompt-history.js';
+import type { UsageRow } from '../store/record-store.js';
 import { escapeMrkdwn, neutraliseMentions } from './format.js';
 
 /** Fixed texts the bot says in Slack (mrkdwn), kept together so their tone stays one voice. */
@@ -15,6 +16,7 @@ export const HELP_TEXT = [
   '• `/fastapi history`: links to the Prompt History Records of this channel.',
   '• `/fastapi adr <title>`: propose documenting a decision of the latest discussion here as an ADR.',
   '• `/fastapi adrs`: the Architecture Decision Records, with their status.',
+  '• `/fastapi usage`: Claude tokens and estimated cost for this workspace.',
   '• `/fastapi help`: this text.',
 ].join('\n');
 
@@ -48,4 +50,43 @@ export function adrListText(adrs: readonly AdrRef[], indexUrl: string): string {
       `• <${adr.url}|${escapeMrkdwn(adr.label)}> ${neutraliseMentions(escapeMrkdwn(adr.title))} · *${adr.status}* · ${adr.date}`,
   );
   return ['*Architecture Decision Records*', ...lines, `<${indexUrl}|Open the ADR log>`].join('\n');
+}
+
+/** The ephemeral answer to `/fastapi usage`: today and the last 7 days, per channel. */
+export function usageText(today: readonly UsageRow[], week: readonly UsageRow[]): string {
+  const total = (rows: readonly UsageRow[]) =>
+    rows.reduce(
+      (sum, row) => ({
+        answers: sum.answers + row.answers,
+        input: sum.input + row.inputTokens,
+        output: sum.output + row.outputTokens,
+        cacheRead: sum.cacheRead + row.cacheReadTokens,
+        cost: sum.cost + row.costUsd,
+      }),
+      { answers: 0, input: 0, output: 0, cacheRead: 0, cost: 0 },
+    );
+  const line = (label: string, rows: readonly UsageRow[]) => {
+    const t = total(rows);
+    return `${label}: ${t.answers} answers · ${compact(t.input)} tokens in · ${compact(t.output)} out · ${compact(t.cacheRead)} read from cache · ${usd(t.cost)}`;
+  };
+  return [
+    '*Claude usage in this workspace*',
+    line('Today (UTC)', today),
+    line('Last 7 days', week),
+    ...(week.length ? ['*By channel, last 7 days*'] : []),
+    ...week.map((row) => `• <#${row.channelId}>: ${row.answers} answers · ${usd(row.costUsd)}`),
+    '_Costs are estimates from the bot’s price table (MODEL_PRICES_JSON overrides it)._',
+  ].join('\n');
+}
+
+function compact(n: number): string {
+  return n >= 1_000_000
+    ? `${(n / 1_000_000).toFixed(1)}M`
+    : n >= 1_000
+      ? `${(n / 1_000).toFixed(1)}k`
+      : String(n);
+}
+
+function usd(n: number): string {
+  return `$${n.toFixed(n < 1 ? 4 : 2)}`;
 }

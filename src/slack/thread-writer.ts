@@ -22,6 +22,8 @@ export interface ThreadWriterOptions {
   minIntervalMs?: number;
   /** Called with the ts of the first message once it exists (so a restart can find a half-written answer). */
   onFirstMessage?: (ts: string) => void;
+  /** Reports a failed Slack call (for metrics). */
+  onSlackError?: (method: string, code: string) => void;
 }
 
 /** Slack errors that mean nothing can be posted in this thread at all. */
@@ -74,6 +76,7 @@ export class SlackThreadWriter implements AnswerSink {
   readonly #limit: number;
   readonly #minIntervalMs: number;
   readonly #onFirstMessage: ((ts: string) => void) | undefined;
+  readonly #onSlackError: ((method: string, code: string) => void) | undefined;
   readonly #renderer = createMarkdownStream();
   #mode: 'stream' | 'post' = 'stream';
   #pending = '';
@@ -91,6 +94,7 @@ export class SlackThreadWriter implements AnswerSink {
     this.#limit = options.messageLimit ?? SLACK_MARKDOWN_LIMIT;
     this.#minIntervalMs = options.minIntervalMs ?? 250;
     this.#onFirstMessage = options.onFirstMessage;
+    this.#onSlackError = options.onSlackError;
   }
 
   async thinking(): Promise<void> {
@@ -300,6 +304,7 @@ export class SlackThreadWriter implements AnswerSink {
       return await send();
     } catch (error) {
       const code = slackErrorCode(error);
+      this.#onSlackError?.(method, code ?? 'request_failed');
       if (code && UNPOSTABLE.has(code)) throw new ThreadUnpostableError(code, { cause: error });
       this.#log.debug('slack call failed', { method, slack_error: code });
       throw error;

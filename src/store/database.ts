@@ -51,3 +51,27 @@ function migrate(db: Db, path: string): void {
     })();
   }
 }
+
+/**
+ * A second connection used only by /readyz: it proves the file is writable with a tiny write, and
+ * gives up at once (busy_timeout 0) instead of blocking the event loop when another writer holds
+ * the lock — a locked database is not ready.
+ */
+export function openReadinessProbe(path: string): { writable(): boolean | string; close(): void } {
+  const probe = new Database(path);
+  probe.pragma('busy_timeout = 0');
+  const touch = probe.prepare(
+    "INSERT INTO settings (key, value) VALUES ('readiness_probe', @at) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  return {
+    writable() {
+      try {
+        touch.run({ at: new Date().toISOString() });
+        return true;
+      } catch (error) {
+        return (error as { code?: string }).code ?? 'not writable';
+      }
+    },
+    close: () => probe.close(),
+  };
+}

@@ -149,4 +149,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX turns_by_age ON turns (created_at);
   CREATE INDEX questions_by_age ON questions (created_at);
   `,
+  `
+  -- Each answer's estimated cost, from the price table at the time it was answered.
+  ALTER TABLE phrs ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0;
+  `,
 ];

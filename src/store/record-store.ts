@@ -18,8 +18,20 @@ export interface NewPhrRow {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   latencyMs: number;
+  costUsd: number;
   markdown: string;
   createdAt: string;
+}
+
+/** Token use and cost of a workspace's answers, per channel. */
+export interface UsageRow {
+  channelId: string;
+  answers: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
 }
 
 export interface PhrRow {
@@ -60,6 +72,7 @@ export class RecordStore {
   readonly #updatePhrMarkdown: Database.Statement;
   readonly #latestPhrInThread: Database.Statement;
   readonly #tokensSince: Database.Statement;
+  readonly #usageSince: Database.Statement;
   readonly #phrsBefore: Database.Statement;
   readonly #deletePhrsBefore: Database.Statement;
 
@@ -73,10 +86,10 @@ export class RecordStore {
     this.#insertPhr = db.prepare(`
       INSERT INTO phrs (public_id, route, number, stage, title, file_path, team_id, channel_id, thread_ts, user_id,
                         model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms,
-                        markdown, created_at)
+                        cost_usd, markdown, created_at)
       VALUES (@publicId, @route, @number, @stage, @title, @filePath, @teamId, @channelId, @threadTs, @userId,
               @model, @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @latencyMs,
-              @markdown, @createdAt)`);
+              @costUsd, @markdown, @createdAt)`);
     const columns =
       'public_id, route, number, stage, title, file_path, channel_id, thread_ts, markdown, created_at';
     this.#phrByPublicId = db.prepare(`SELECT ${columns} FROM phrs WHERE public_id = ?`);
@@ -87,6 +100,12 @@ export class RecordStore {
     this.#tokensSince = db.prepare(
       'SELECT coalesce(sum(input_tokens + output_tokens), 0) AS n FROM phrs WHERE team_id = @teamId AND created_at >= @since',
     );
+    this.#usageSince = db.prepare(`
+      SELECT channel_id AS channelId, count(*) AS answers, sum(input_tokens) AS inputTokens,
+             sum(output_tokens) AS outputTokens, sum(cache_read_tokens) AS cacheReadTokens,
+             sum(cache_write_tokens) AS cacheWriteTokens, sum(cost_usd) AS costUsd
+      FROM phrs WHERE team_id = @teamId AND created_at >= @since
+      GROUP BY channel_id ORDER BY costUsd DESC`);
     this.#phrsBefore = db.prepare(
       'SELECT file_path FROM phrs WHERE created_at < ? AND file_path IS NOT NULL',
     );
@@ -127,6 +146,10 @@ export class RecordStore {
   /** Input + output tokens of a workspace's answers since `since` (for the daily budget). */
   tokensSince(teamId: string, since: Date): number {
     return (this.#tokensSince.get({ teamId, since: since.toISOString() }) as { n: number }).n;
+  }
+
+  usageSince(teamId: string, since: Date): UsageRow[] {
+    return this.#usageSince.all({ teamId, since: since.toISOString() }) as UsageRow[];
   }
 
   /** Deletes PHR rows older than `before`; returns the files they were written to. */

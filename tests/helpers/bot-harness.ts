@@ -71,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       slackRetryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
       streamIntervalMs: 0,
       slackTimeoutMs: 1_000,
+      processMetrics: false,
       ...(now ? { now } : {}),
     });
   };

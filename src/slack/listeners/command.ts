@@ -12,11 +12,12 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   history: (command, _argument, deps) => historyText(deps.promptHistory.recent(command.channel_id, 10)),
   adrs: (_command, _argument, deps) => adrListText(deps.adrService.list(), deps.adrService.indexUrl()),
   adr: proposeAdr,
+  usage: (command, _argument, deps) => deps.usageReport(command.team_id),
 };
 
 /**
  * `/fastapi question`: acked at once; the worker posts a root message and answers in its thread.
- * `/fastapi help|history|adrs|adr <title>` answer privately without asking Claude.
+ * `/fastapi help|history|adrs|usage|adr <title>` answer privately without asking Claude.
  */
 export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack }) => {

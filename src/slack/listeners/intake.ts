@@ -20,8 +20,16 @@ export interface ListenerDeps {
   admission: Admission;
   limits: { user: number; channel: number };
   textPolicy: TextPolicy;
+  /** The text of `/fastapi usage` for a workspace. */
+  usageReport: (teamId: string) => string;
   /** Tells one person something privately (an ephemeral message), in the background. */
   tellPrivately: (where: { channelId: string; userId: string; threadTs?: string }, text: string) => void;
+  /** Counts what happened to each event (for metrics). */
+  events?: {
+    accepted(source: NewQuestion['source']): void;
+    duplicate(reason: 'retry' | 'twin'): void;
+    ignored(reason: string): void;
+  };
   logger: Logger;
 }
 
@@ -51,6 +59,7 @@ export function acceptQuestion(
   if (refusal) {
     if (eventId) deps.inbox.markEventSeen(eventId);
     deps.logger.info('event ignored', { ...ids, user: question.userId, reason: refusal });
+    deps.events?.ignored(refusal);
     const key = `${question.channelId}:${question.messageKey}`;
     if (explained.has(key)) return { accepted: false };
     explained.add(key);
@@ -64,9 +73,11 @@ export function acceptQuestion(
       ...ids,
       reason: result.reason === 'retry' ? 'duplicate_delivery' : 'twin',
     });
+    deps.events?.duplicate(result.reason);
     return { accepted: false };
   }
   deps.admission.record(asker);
+  deps.events?.accepted(question.source);
   deps.logger.info('question accepted', {
     ...ids,
     question_id: result.id,

@@ -62,6 +62,7 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
         channel: message.channel,
         reason: 'addressed_to_others',
       });
+      deps.events?.ignored('addressed_to_others');
       return;
     }
     acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
