@@ -128,10 +128,12 @@ export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
  */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
-  options: { requireSlack?: boolean } = {},
+  options: { requireSlack?: boolean; requireAnthropic?: boolean } = {},
 ): Config {
-  // `npm run ask` talks to Claude only, so it runs without Slack credentials.
+  // `npm run ask` talks to Claude only, so it runs without Slack credentials; `npm run backup`
+  // touches only the database and needs neither.
   const requireSlack = options.requireSlack ?? true;
+  const requireAnthropic = options.requireAnthropic ?? true;
   const problems: string[] = [];
   // Values are trimmed because a stray newline pasted into a .env file is never part of a token; a
   // blank value counts as unset so `FOO=` in a .env file means "use the default".
@@ -165,7 +167,7 @@ export function loadConfig(
 
   const apiUrl = url(read('SLACK_API_URL'), 'SLACK_API_URL', problems) ?? 'https://slack.com/api/';
 
-  const apiKey = read('ANTHROPIC_API_KEY');
+  const apiKey = read('ANTHROPIC_API_KEY') ?? (requireAnthropic ? undefined : '');
   if (apiKey === undefined) problems.push(`ANTHROPIC_API_KEY is missing: ${WHERE.ANTHROPIC_API_KEY}`);
 
   const baseUrl = url(read('ANTHROPIC_BASE_URL'), 'ANTHROPIC_BASE_URL', problems);

@@ -29,6 +29,8 @@ export interface LoggerOptions {
   /** Where lines go; stdout by default. Tests pass a collector. */
   write?: (line: string) => void;
   now?: () => Date;
+  /** `pretty` for a person at a terminal (`npm start` locally); JSON lines otherwise. */
+  format?: 'json' | 'pretty';
 }
 
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
@@ -42,7 +44,7 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
     if (fields) {
       for (const [key, value] of Object.entries(fields)) record[key] = serialiseField(value);
     }
-    write(JSON.stringify(record));
+    write(options.format === 'pretty' ? pretty(record) : JSON.stringify(record));
   };
 
   return {
@@ -74,3 +76,20 @@ export function describeError(error: unknown, depth = 0): LogFields {
 
 /** A logger that drops everything: for tools and tests that do not care. */
 export const silentLogger: Logger = createLogger({ level: 'error', write: () => {} });
+
+const LEVEL_LABEL: Record<LogLevel, string> = {
+  debug: 'DEBUG',
+  info: 'INFO ',
+  warn: 'WARN ',
+  error: 'ERROR',
+};
+
+/** `10:40:12 INFO  question accepted  channel=C0001 question_id=1`: the same fields, readable. */
+function pretty(record: LogFields): string {
+  const { time, level, msg, ...fields } = record;
+  const clock = String(time).slice(11, 19);
+  const rest = Object.entries(fields)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${clock} ${LEVEL_LABEL[level as LogLevel] ?? String(level)} ${String(msg)}${rest ? `  ${rest}` : ''}`;
+}

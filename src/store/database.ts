@@ -75,3 +75,14 @@ export function openReadinessProbe(path: string): { writable(): boolean | string
     close: () => probe.close(),
   };
 }
+
+/** An online, consistent copy of the database file (SQLite's backup API; safe while the bot runs). */
+export async function backupDatabase(source: string, destination: string): Promise<void> {
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(destination);
+    chmodSync(destination, 0o600);
+  } finally {
+    db.close();
+  }
+}

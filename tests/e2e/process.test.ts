@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from '../helpers/bot-harness.js';
 import { ROOT, startChild } from '../helpers/child-bot.js';
@@ -106,5 +107,29 @@ describe('the built bot as a process', () => {
     expect(readFileSync(path, 'utf8')).toMatch(/^surface: cli$/m);
     const system = anthropic.requests[0]?.body.system as { text: string }[];
     expect(system[0]?.text.startsWith('You are a Senior Backend Architect')).toBe(true);
+  });
+
+  it('npm run backup copies the database online, to a file that opens and holds the data', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'bot.db');
+    const seeded = new Database(source);
+    seeded.exec("CREATE TABLE probe (v TEXT); INSERT INTO probe VALUES ('kept')");
+    const target = join(dir, 'copies', 'copy.db');
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'backup.js'), target], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: source, DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    seeded.close();
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Backed up the database to ${target}`);
+    const copy = new Database(target, { readonly: true });
+    expect(copy.prepare('SELECT v FROM probe').get()).toEqual({ v: 'kept' });
+    copy.close();
   });
 });
