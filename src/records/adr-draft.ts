@@ -188,15 +188,11 @@ function trimBlankLines(lines: readonly string[]): string[] {
   return lines.slice(start, end);
 }
 
-/** One paragraph: list markers and heading marks dropped, everything on one line. */
+/** One paragraph: headings (a "Decision Drivers" label) and list markers dropped, everything on one line. */
 function paragraph(lines: readonly string[]): string {
   return lines
-    .map((line) =>
-      line
-        .replace(BULLET, '$2')
-        .replace(/^ {0,3}#{1,6}[ \t]+/, '')
-        .trim(),
-    )
+    .filter((line) => !ATX_HEADING.test(line))
+    .map((line) => line.replace(BULLET, '$2').trim())
     .filter((line) => line !== '')
     .join(' ')
     .replace(/\s+/g, ' ')
@@ -229,10 +225,11 @@ function listItems(lines: readonly string[], headingsStartItems: boolean): Item[
     if (newPart || item.parts.length === 0) item.parts.push(trimmed);
     else item.parts[item.parts.length - 1] = `${item.parts.at(-1) ?? ''} ${trimmed}`;
   };
-  const start = (text: string, fromHeading: boolean): void => {
-    current = { parts: [text.trim()], fromHeading };
-    items.push(current);
+  const start = (text: string, fromHeading: boolean): Item => {
+    const item = { parts: [text.trim()], fromHeading };
+    items.push(item);
     ended = false;
+    return item;
   };
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') {
@@ -243,17 +240,18 @@ function listItems(lines: readonly string[], headingsStartItems: boolean): Item[
     const bullet = code[index] ? null : BULLET.exec(line);
     const indent = bullet?.[1]?.replace(/\t/g, '    ').length ?? 0;
     if (heading?.[1] && headingsStartItems) {
-      start(heading[1], true);
+      current = start(heading[1], true);
       baseIndent = null;
     } else if (current?.fromHeading) {
-      append(current, bullet ? (bullet[2] ?? '') : line, bullet !== null);
+      // parts[0] is the heading (the name); what follows is the tradeoffs.
+      append(current, bullet ? (bullet[2] ?? '') : line, bullet !== null || current.parts.length === 1);
     } else if (bullet && (baseIndent === null || indent <= baseIndent + 1)) {
       baseIndent ??= indent;
-      start(bullet[2] ?? '', false);
+      current = start(bullet[2] ?? '', false);
     } else if (!current) {
-      start(line, false);
+      current = start(line, false);
     } else if (afterBlank && /^\S/.test(line)) {
-      if (baseIndent === null) start(line, false);
+      if (baseIndent === null) current = start(line, false);
       else ended = true;
     } else if (!ended) {
       append(current, bullet ? (bullet[2] ?? '') : line, bullet !== null);
@@ -348,25 +346,50 @@ function draftFrom(lines: readonly string[]): AdrDraft | null {
   };
 }
 
-/** The contents of fenced blocks tagged markdown/md or untagged, largest first: a reply wrapped in a fence. */
-function fencedMarkdown(lines: readonly string[]): string[][] {
-  const blocks: string[][] = [];
+const MARKDOWN_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*(?:markdown|md)?[ \t]*$/i;
+const BARE_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+
+/**
+ * Candidate texts for a reply wrapped in a Markdown fence: between the first markdown (or untagged) fence line and
+ * the last bare fence line, whatever fences are nested inside (models close a ```markdown wrapper with ``` after a
+ * ```python block, which CommonMark reads as the end of the wrapper); then each such block as CommonMark closes it.
+ */
+function fencedCandidates(lines: readonly string[]): string[][] {
+  const candidates: string[][] = [];
+  const first = lines.findIndex((line) => MARKDOWN_FENCE.test(line));
+  const opening = MARKDOWN_FENCE.exec(lines[first] ?? '')?.[1];
+  if (opening) {
+    let last = lines.length - 1;
+    while (last > first && !(BARE_FENCE.exec(lines[last] ?? '')?.[1] ?? '').startsWith(opening)) last--;
+    candidates.push(lines.slice(first + 1, last > first ? last : lines.length));
+  }
   let open: { fence: string; start: number } | null = null;
   for (const [index, line] of lines.entries()) {
     if (open) {
-      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
+      const close = BARE_FENCE.exec(line)?.[1];
       if (close?.startsWith(open.fence.charAt(0)) && close.length >= open.fence.length) {
-        blocks.push(lines.slice(open.start + 1, index));
+        candidates.push(lines.slice(open.start + 1, index));
         open = null;
       }
       continue;
     }
-    const opening = /^ {0,3}(`{3,}|~{3,})[ \t]*(?:markdown|md)?[ \t]*$/i.exec(line);
-    if (opening?.[1]) open = { fence: opening[1], start: index };
+    const fence = MARKDOWN_FENCE.exec(line)?.[1];
+    if (fence) open = { fence, start: index };
   }
   // A reply cut off inside its wrapping fence still carries the draft.
-  if (open) blocks.push(lines.slice(open.start + 1));
-  return blocks.sort((a, b) => b.length - a.length);
+  if (open) candidates.push(lines.slice(open.start + 1));
+  return candidates;
+}
+
+/** How much of the format a parse recovered: one point per section that is not a placeholder. */
+function completeness(draft: AdrDraft): number {
+  return [
+    draft.context !== ADR_NOT_STATED,
+    draft.decision !== ADR_NOT_STATED,
+    draft.positive.length > 0,
+    draft.negative.length > 0,
+    draft.alternatives.length > 0,
+  ].filter(Boolean).length;
 }
 
 /**
@@ -380,9 +403,12 @@ function fencedMarkdown(lines: readonly string[]): string[][] {
  */
 export function parseAdrDraft(reply: string): AdrDraft {
   const lines = reply.replace(/\r\n?/g, '\n').split('\n');
-  const draft =
-    draftFrom(lines) ??
-    fencedMarkdown(lines).reduce<AdrDraft | null>((found, block) => found ?? draftFrom(block), null);
+  // The reply as it is wins ties: a code block in a plain reply is not a wrapper.
+  let draft: AdrDraft | null = null;
+  for (const candidate of [lines, ...fencedCandidates(lines)]) {
+    const parsed = draftFrom(candidate);
+    if (parsed && (!draft || completeness(parsed) > completeness(draft))) draft = parsed;
+  }
   if (!draft) {
     throw new AdrDraftError(
       `the ADR draft has no Context or Decision section (${reply.trim() === '' ? 'empty reply' : `${reply.length} characters`})`,

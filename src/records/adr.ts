@@ -252,12 +252,14 @@ function outsideCodeSpans(line: string, change: (text: string) => string): strin
   let plain = '';
   let index = 0;
   while (index < line.length) {
-    const run = /^`+/.exec(line.slice(index))?.[0];
-    if (!run) {
+    if (line[index] !== '`') {
       plain += line[index];
       index++;
       continue;
     }
+    let end = index;
+    while (line[end] === '`') end++;
+    const run = line.slice(index, end);
     const closer = new RegExp(`(?<!\`)${run}(?!\`)`, 'g');
     closer.lastIndex = index + run.length;
     const close = closer.exec(line);
