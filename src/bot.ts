@@ -18,6 +18,7 @@ import { createMetrics } from './metrics.js';
 import { createAdrService } from './records/adr-service.js';
 import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
 import { createRetention } from './records/retention.js';
+import { redactSecrets } from './security/redact.js';
 import { createAdrFlow } from './slack/adr-flow.js';
 import { createAnswerQuestion } from './slack/answer-question.js';
 import { createApproverCheck } from './slack/approvers.js';
@@ -150,6 +151,10 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     await slack.app.init();
 
     const userNames = createUserNames(client, store, logger, now);
+    const textPolicy = {
+      maxChars: config.maxQuestionChars,
+      ...(config.redactSecrets ? { redact: redactSecrets } : {}),
+    };
     const tasks = new BackgroundTasks(logger);
     const adrService = createAdrService({
       adrs: new AdrStore(db, now),
@@ -190,6 +195,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         botUserId,
         logger,
         onSlackError: (method, code) => metrics.slackApiError(method, code),
+        textPolicy,
         ...(options.streamIntervalMs !== undefined ? { minIntervalMs: options.streamIntervalMs } : {}),
       }),
       concurrency: config.maxConcurrentAnswers,
@@ -210,7 +216,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         channelQuestionsPerHour: config.channelQuestionsPerHour,
       }),
       limits: { user: config.userQuestionsPerHour, channel: config.channelQuestionsPerHour },
-      textPolicy: { maxChars: config.maxQuestionChars },
+      textPolicy,
       usageReport: (teamId) => {
         const today = startOfUtcDay(now());
         const week = new Date(today.getTime() - 6 * 24 * 60 * 60 * 1000);

@@ -5,8 +5,10 @@ import { resolveModel } from '../agents/models.js';
 import { createClaude } from '../claude/claude.js';
 import { loadConfig } from '../config.js';
 import { createConversation } from '../conversation/conversation.js';
+import { prepareText } from '../inbox/question-text.js';
 import { createLogger } from '../log.js';
 import { createPromptHistory, linkSecretFrom } from '../records/prompt-history.js';
+import { redactSecrets } from '../security/redact.js';
 import { ConversationStore } from '../store/conversation-store.js';
 import { openDatabase } from '../store/database.js';
 import { RecordStore } from '../store/record-store.js';
@@ -53,8 +55,12 @@ async function ask(question: string): Promise<number> {
     // Each run is its own one-question thread, kept apart from Slack channels by the `cli` channel id.
     const thread = { channelId: 'cli', threadTs: `${Date.now() / 1000}` };
     const userName = process.env.USER ?? 'terminal';
+    const prepared = prepareText(question, {
+      maxChars: config.maxQuestionChars,
+      ...(config.redactSecrets ? { redact: redactSecrets } : {}),
+    });
     const outcome = await conversation.answer(
-      { thread, userId: null, userName, text: question, messageTs: null },
+      { thread, userId: null, userName, text: prepared.text, messageTs: null },
       new StdoutSink(),
     );
     if (!outcome.ok) return 1;
@@ -68,7 +74,7 @@ async function ask(question: string): Promise<number> {
       threadTs: thread.threadTs,
       messageTs: null,
       permalink: null,
-      prompt: question,
+      prompt: prepared.text,
       response: outcome.text,
       model: outcome.model,
       usage: outcome.usage,

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Conversation } from '../conversation/conversation.js';
+import { prepareText, type TextPolicy } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
 import { detectAdrSuggestions } from '../records/adr-suggestion.js';
 import type { PhrRef, PromptHistory } from '../records/prompt-history.js';
@@ -25,6 +26,8 @@ export interface AnswerQuestionDeps {
   userNames: UserNames;
   /** Reports a failed Slack call (for metrics). */
   onSlackError?: (method: string, code: string) => void;
+  /** Redaction and length limit for thread messages read late (the question itself was prepared on arrival). */
+  textPolicy?: TextPolicy;
   botUserId: string;
   logger: Logger;
   /** Pacing of stream appends; tests set 0. */
@@ -232,7 +235,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         userId: message.user ?? null,
         userName:
           fromBot && !fromThisBot ? 'a bot' : message.user ? await deps.userNames(message.user) : null,
-        text: message.text,
+        text: deps.textPolicy ? prepareText(message.text, deps.textPolicy).text : message.text,
         messageTs: message.ts,
       });
     }

@@ -13,6 +13,8 @@
  *   before or after decoding `&lt;` or `\<`. We assume the worst: the mention rules below look at the
  *   decoded text (backslash escapes and character references resolved), so `&lt;!here&gt;` and
  *   `\<!here>` are defanged as well as `<!here>`.
+ * - Links in model output are untrusted: each keeps showing where it goes, and only http(s) and mailto
+ *   links stay clickable (see "Links" below).
  * - Unsupported syntax is rewritten: pipe tables become a fenced block of aligned columns, task list
  *   boxes become ☐/☑, thematic breaks become a line of box-drawing characters. CR and CRLF become LF.
  *   Fence info strings are kept (Slack ignores them) as the caller asked.
@@ -767,6 +769,572 @@ function createStructureStream(): { push(delta: string): string; end(): string }
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Links
+// ---------------------------------------------------------------------------------------------------
+
+// Model output is untrusted (a thread can smuggle instructions into it), so a link must not claim to go
+// somewhere it does not:
+// - `[label](http(s)://…)` and `[label](mailto:…)` stay links, followed by the host they go to unless the
+//   label already names exactly that host: `[the docs](https://evil.example/login) (evil.example)`.
+// - Any other destination (`javascript:`, `data:`, `slack:`, `file:`, relative, unparsable) is written out:
+//   the brackets are escaped, so the reader sees `[label](javascript:…)` as text.
+// - `<https://x>` autolinks stay (they show their own address); `<x:…>` autolinks of other schemes,
+//   Slack's `<url|label>` syntax and HTML `<a …>` get a joiner after "<", also when written `&lt;` or
+//   `\<` (the mention rules' worst case: Slack might parse after decoding).
+// - Reference definitions (`[1]: https://…`) get their "[" escaped: without them `[label][1]` is no link.
+// Code is left alone: fences, and code spans whose closing backticks are on the same line. A backtick
+// without a closer on its line leaves it unclear how later backticks of the paragraph pair up (CommonMark
+// pairs across lines), so until the paragraph ends no later span counts as code; a link inside one then
+// gets its host, which is harmless, where skipping it could let a live link through.
+
+/** Schemes a link may keep; anything else is written out as text. */
+const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]{1,31}):/;
+/** Joins a link and its host: splitting a long answer at spaces then never separates the two. */
+const NBSP = '\u00a0';
+const MAX_ANGLE = 2_048;
+// Nesting CommonMark allows in a link destination.
+const MAX_DEST_PARENS = 32;
+const HOST_TOKEN = /[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const URL_IN_LABEL = /[a-z][a-z0-9+.-]*:\/\/[^\s<>()]+/g;
+
+interface OpenSpan {
+  /** Length of the opening backtick run. */
+  len: number;
+  /** Set when the run began the line with three or more backticks: a fence opener unless more follow. */
+  opener: Fence | null;
+  backtickAfter: boolean;
+}
+
+interface LinkState {
+  /** Fence open as CommonMark sees it (openers indented at most 3 spaces); closers as everywhere here. */
+  fence: Fence | null;
+  /** The current line opens this fence once it ends. */
+  openerLine: Fence | null;
+  atLineStart: boolean;
+  /** The current line inside a fence so far, to spot its closer. */
+  fenceLine: string;
+  lineBlank: boolean;
+  /** An unmatched backtick earlier in this paragraph: no later code span counts as code. */
+  tainted: boolean;
+  /** A code span opened on this line whose closer has not been seen yet. */
+  span: OpenSpan | null;
+}
+
+function newLinkState(): LinkState {
+  return {
+    fence: null,
+    openerLine: null,
+    atLineStart: true,
+    fenceLine: '',
+    lineBlank: true,
+    tainted: false,
+    span: null,
+  };
+}
+
+function runEnd(text: string, at: number, char: string): number {
+  let j = at;
+  while (j < text.length && text.charAt(j) === char) j++;
+  return j;
+}
+
+/**
+ * What becomes of the code span of `len` backticks open before `from`: the end of its closing run on this
+ * line (-1 when there is none), and whether any backtick follows on the line.
+ */
+function spanFate(
+  text: string,
+  from: number,
+  len: number,
+  final: boolean,
+): 'need' | { closer: number; backtick: boolean } {
+  let backtick = false;
+  for (let j = from; ; ) {
+    if (j >= text.length) return final ? { closer: -1, backtick } : 'need';
+    const c = text.charAt(j);
+    if (c === '\n') return { closer: -1, backtick };
+    if (c !== '`') {
+      j++;
+      continue;
+    }
+    const end = runEnd(text, j, '`');
+    if (end >= text.length && !final) return 'need';
+    if (end - j === len) return { closer: end, backtick: true };
+    backtick = true;
+    j = end;
+  }
+}
+
+type FenceStart = 'need' | 'prose' | { fence: Fence; end: number };
+
+/** A fence opener at a line start (CommonMark: at most 3 spaces of indentation). */
+function fenceStartAt(text: string, at: number, final: boolean): FenceStart {
+  let j = at;
+  while (j < text.length && j - at < 4 && text.charAt(j) === ' ') j++;
+  if (j - at > 3) return 'prose';
+  if (j >= text.length) return final ? 'prose' : 'need';
+  const c = text.charAt(j);
+  if (c !== '`' && c !== '~') return 'prose';
+  const end = runEnd(text, j, c);
+  if (end >= text.length && !final) return 'need';
+  if (end - j < 3) return 'prose';
+  return { fence: { char: c === '`' ? '`' : '~', len: end - j, info: '' }, end };
+}
+
+/**
+ * Whether the line starting at `at` may continue a link: a blank line or a fence ends the paragraph. Link
+ * syntax never swallows a fence line, so the line rules above stay in step.
+ */
+function continuesParagraph(text: string, at: number, final: boolean): boolean | 'need' {
+  let j = at;
+  while (j < text.length && isBlank(text.charAt(j))) j++;
+  if (j >= text.length) return final ? false : 'need';
+  if (text.charAt(j) === '\n') return false;
+  const start = fenceStartAt(text, at, final);
+  if (start === 'need') return 'need';
+  return start === 'prose';
+}
+
+/** A CommonMark URI autolink `<scheme:…>` starting at `at`: its end, or 0. */
+function autolinkEnd(text: string, at: number, final: boolean): number | 'need' {
+  if (at + 1 >= text.length) return final ? 0 : 'need';
+  const head = text.slice(at + 1, at + 35);
+  const scheme = SCHEME.exec(head);
+  if (!scheme) return /^[A-Za-z][A-Za-z0-9+.-]{0,32}$/.test(head) && !final ? 'need' : 0;
+  let j = at + 1 + scheme[0].length;
+  for (;;) {
+    if (j >= text.length) return final ? 0 : 'need';
+    const c = text.charAt(j);
+    if (c === '>') return j + 1;
+    if (c <= ' ' || c === '<') return 0;
+    j++;
+  }
+}
+
+/** Skips spaces and at most one line break that keeps the paragraph going. */
+function skipLinkSpace(text: string, at: number, final: boolean): number | 'need' | 'none' {
+  let j = at;
+  let broke = false;
+  for (;;) {
+    if (j >= text.length) return final ? j : 'need';
+    const c = text.charAt(j);
+    if (isBlank(c)) {
+      j++;
+    } else if (c === '\n' && !broke) {
+      const more = continuesParagraph(text, j + 1, final);
+      if (more !== true) return more === 'need' ? 'need' : 'none';
+      broke = true;
+      j++;
+    } else {
+      return j;
+    }
+  }
+}
+
+interface LinkSyntax {
+  /** Index of the "]" closing the label. */
+  labelEnd: number;
+  dest: string;
+  title: string;
+  /** Just after the closing ")". */
+  end: number;
+}
+
+type LinkParse = 'need' | 'none' | 'definition' | LinkSyntax;
+
+/** The inline link `[label](dest "title")` whose "[" is at `at`, parsed as CommonMark does. */
+function parseLink(text: string, at: number, final: boolean, tainted: boolean): LinkParse {
+  const more = final ? 'none' : 'need';
+  let j = at + 1;
+  let depth = 1;
+  let taint = tainted;
+  while (depth > 0) {
+    if (j >= text.length) return more;
+    const c = text.charAt(j);
+    if (c === '\\') {
+      if (j + 1 >= text.length) return more;
+      j += text.charAt(j + 1) === '\n' ? 1 : 2;
+    } else if (c === '`') {
+      const run = runEnd(text, j, '`');
+      if (run >= text.length && !final) return 'need';
+      // Code spans bind tighter than brackets: a "]" inside one does not end the label.
+      const fate = taint ? { closer: -1 } : spanFate(text, run, run - j, final);
+      if (fate === 'need') return 'need';
+      const close = fate.closer;
+      if (close < 0) taint = true;
+      j = close < 0 ? run : close;
+    } else if (c === '<') {
+      const end = autolinkEnd(text, j, final);
+      if (end === 'need') return 'need';
+      j = end > 0 ? end : j + 1;
+    } else if (c === '\n') {
+      const next = continuesParagraph(text, j + 1, final);
+      if (next !== true) return next === 'need' ? 'need' : 'none';
+      j++;
+    } else {
+      if (c === '[') depth++;
+      if (c === ']') depth--;
+      j++;
+    }
+  }
+  const labelEnd = j - 1;
+  if (j >= text.length) return more;
+  if (text.charAt(j) === ':') return 'definition';
+  if (text.charAt(j) !== '(') return 'none';
+  const destStart = skipLinkSpace(text, j + 1, final);
+  if (typeof destStart !== 'number') return destStart;
+  const destEnd = destinationEnd(text, destStart, final);
+  if (typeof destEnd !== 'number') return destEnd;
+  const dest = text.slice(destStart, destEnd);
+  const afterDest = skipLinkSpace(text, destEnd, final);
+  if (typeof afterDest !== 'number') return afterDest;
+  if (afterDest >= text.length) return more;
+  if (text.charAt(afterDest) === ')') return { labelEnd, dest, title: '', end: afterDest + 1 };
+  if (afterDest === destEnd) return 'none';
+  const titleEnd = titleEndAt(text, afterDest, final);
+  if (typeof titleEnd !== 'number') return titleEnd;
+  const close = skipLinkSpace(text, titleEnd, final);
+  if (typeof close !== 'number') return close;
+  if (close >= text.length) return more;
+  const title = text.slice(afterDest, titleEnd);
+  return text.charAt(close) === ')' ? { labelEnd, dest, title, end: close + 1 } : 'none';
+}
+
+function destinationEnd(text: string, at: number, final: boolean): number | 'need' | 'none' {
+  const more = final ? 'none' : 'need';
+  if (at >= text.length) return more;
+  let j = at;
+  if (text.charAt(j) === '<') {
+    for (j++; ; j++) {
+      if (j >= text.length) return more;
+      const c = text.charAt(j);
+      if (c === '\\') j++;
+      else if (c === '\n' || c === '<') return 'none';
+      else if (c === '>') return j + 1;
+    }
+  }
+  let parens = 0;
+  for (;;) {
+    if (j >= text.length) return more;
+    const c = text.charAt(j);
+    if (c === '\\') {
+      if (j + 1 >= text.length) return more;
+      j += ASCII_PUNCTUATION.test(text.charAt(j + 1)) ? 2 : 1;
+      continue;
+    }
+    if (c <= ' ' || c === '\x7f') break;
+    if (c === '(') {
+      parens++;
+      if (parens > MAX_DEST_PARENS) return 'none';
+    } else if (c === ')') {
+      if (parens === 0) break;
+      parens--;
+    }
+    j++;
+  }
+  return parens === 0 ? j : 'none';
+}
+
+function titleEndAt(text: string, at: number, final: boolean): number | 'need' | 'none' {
+  const open = text.charAt(at);
+  if (open !== '"' && open !== "'" && open !== '(') return 'none';
+  const close = open === '(' ? ')' : open;
+  for (let j = at + 1; ; j++) {
+    if (j >= text.length) return final ? 'none' : 'need';
+    const c = text.charAt(j);
+    if (c === '\\') {
+      j++;
+    } else if (c === close) {
+      return j + 1;
+    } else if (open === '(' && c === '(') {
+      return 'none';
+    } else if (c === '\n') {
+      const next = continuesParagraph(text, j + 1, final);
+      if (next !== true) return next === 'need' ? 'need' : 'none';
+    }
+  }
+}
+
+/** Backslash escapes and character references resolved, as a renderer reads a destination or label. */
+function decodeMarkdown(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; ) {
+    const unit = unitAt(s, i, true) ?? { len: 1, ch: s.charAt(i) };
+    out += unit.ch;
+    i += unit.len;
+  }
+  return out;
+}
+
+/** The hosts a link leads to, or null when it must not stay a link. */
+function linkHosts(link: LinkSyntax): string[] | null {
+  const inner = link.dest.startsWith('<') && link.dest.endsWith('>') ? link.dest.slice(1, -1) : link.dest;
+  const decoded = decodeMarkdown(inner);
+  // No URL holds a raw "<" or ">"; one here could only smuggle Slack's own `<url|label>` past the rules.
+  if (/[<>]/.test(decoded + decodeMarkdown(link.title))) return null;
+  // A named reference we do not decode could hide any character, "&colon;" included.
+  if (/&[A-Za-z][A-Za-z0-9]*;/.test(decoded)) return null;
+  const scheme = SCHEME.exec(decoded)?.[1]?.toLowerCase();
+  if (scheme === 'http' || scheme === 'https') {
+    try {
+      const url = new URL(decoded);
+      return url.protocol === `${scheme}:` && url.hostname !== '' ? [url.hostname] : null;
+    } catch {
+      return null;
+    }
+  }
+  if (scheme !== 'mailto') return null;
+  let addresses: string;
+  try {
+    addresses = decodeURIComponent(decoded.slice('mailto:'.length).split('?')[0] ?? '');
+  } catch {
+    return null;
+  }
+  const parts = addresses.split(',').map((a) => a.trim());
+  const domains = parts.map((a) => (a.includes('@') ? a.slice(a.lastIndexOf('@') + 1).toLowerCase() : ''));
+  return domains.includes('') ? null : [...new Set(domains)];
+}
+
+/** How a host is shown and compared: lower case, without a leading "www." or a trailing dot. */
+function hostKey(host: string): string {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return h.startsWith('www.') && h.length > 4 ? h.slice(4) : h;
+}
+
+/**
+ * Whether the label already tells where the link goes: it names the destination's hosts and no other
+ * (`[https://good.example](https://evil.example)` names another, so it gets "(evil.example)").
+ */
+function labelShowsHosts(label: string, hosts: readonly string[]): boolean {
+  const named: string[] = [];
+  const rest = decodeMarkdown(label)
+    .toLowerCase()
+    .replace(URL_IN_LABEL, (url) => {
+      try {
+        named.push(new URL(url).hostname);
+      } catch {
+        named.push(url);
+      }
+      return ' ';
+    });
+  for (const m of rest.matchAll(HOST_TOKEN)) named.push(m[0]);
+  const keys = new Set(hosts.map(hostKey));
+  const namedKeys = new Set(named.map(hostKey));
+  return (
+    namedKeys.size > 0 && [...namedKeys].every((k) => keys.has(k)) && [...keys].every((k) => namedKeys.has(k))
+  );
+}
+
+/** " (host)" in plain text; punycode hosts stay punycode, so a look-alike name shows as what it is. */
+function hostNote(hosts: readonly string[]): string {
+  const shown = hosts.map((h) => hostKey(h).replace(/[!-,/;-@[-`{-~]/g, '\\$&'));
+  return `${NBSP}(${shown.join(', ')})`;
+}
+
+type AngleStep = 'need' | 'none' | 'inert' | { keep: number };
+
+/** A "<" unit at `at`: an autolink to keep, something to make inert, or plain text. */
+function angleAt(text: string, at: number, final: boolean): AngleStep {
+  const r = new UnitReader(text, at, final);
+  const lt = r.peek();
+  if (typeof lt === 'string') return lt === 'need' ? 'need' : 'none';
+  r.take(lt);
+  const first = r.peek();
+  if (first === 'need') return 'need';
+  // Mentions are the mention rules' business; a joiner means this stage has been here already.
+  if (first === 'end' || first.ch === '@' || first.ch === '!' || first.ch === WJ) return 'none';
+  const target = r.run((ch) => !/[\s<>|]/u.test(ch), MAX_ANGLE);
+  if (target.stop === 'need') return 'need';
+  const stop = target.stop === 'end' ? '' : target.stop.ch;
+  if (stop === '|') return target.text === '' ? 'none' : 'inert';
+  if (/^a$/i.test(target.text) && (stop === '>' || /^\s$/u.test(stop))) return 'inert';
+  const scheme = SCHEME.exec(target.text)?.[1]?.toLowerCase();
+  if (scheme === undefined) return 'none';
+  if (!LINK_SCHEMES.has(scheme)) return 'inert';
+  // Only a literal "<…>" is an autolink; its content is not Markdown, so it is passed over whole.
+  return lt.len === 1 && text.charAt(r.pos) === '>' ? { keep: r.pos + 1 } : 'none';
+}
+
+const LINK_RELEVANT = new Set(['[', '<', '&', '\\']);
+
+/**
+ * Makes links safe from the start of `text`, continuing `st`. Without `final` it stops where what follows
+ * could still change the outcome and reports how much it consumed; resuming there with more text gives
+ * what one pass over the whole text would.
+ */
+function scanLinks(text: string, final: boolean, st: LinkState): { out: string; consumed: number } {
+  let out = '';
+  let i = 0;
+  const put = (s: string) => {
+    out += s;
+    if (/[^ \t]/.test(s)) st.lineBlank = false;
+  };
+  const endLine = () => {
+    if (st.span) {
+      // Unclosed on its line: a ``` line with no further backtick opens a fence, anything else is literal.
+      if (st.span.opener && !st.span.backtickAfter) st.openerLine = st.span.opener;
+      else st.tainted = true;
+      st.span = null;
+    }
+    if (st.openerLine) {
+      st.fence = st.openerLine;
+      st.openerLine = null;
+      st.tainted = false;
+    } else if (st.lineBlank) {
+      st.tainted = false;
+    }
+    st.atLineStart = true;
+  };
+
+  while (i < text.length) {
+    if (st.fence) {
+      const nl = text.indexOf('\n', i);
+      const to = nl < 0 ? text.length : nl;
+      st.fenceLine += text.slice(i, to);
+      out += text.slice(i, nl < 0 ? to : to + 1);
+      i = nl < 0 ? to : to + 1;
+      st.atLineStart = nl >= 0;
+      if (nl < 0) continue;
+      if (closesFence(st.fenceLine, st.fence)) {
+        st.fence = null;
+        st.tainted = false;
+      }
+      st.fenceLine = '';
+      continue;
+    }
+    if (st.atLineStart) {
+      const start = fenceStartAt(text, i, final);
+      if (start === 'need') break;
+      st.atLineStart = false;
+      st.lineBlank = true;
+      if (start !== 'prose') {
+        put(text.slice(i, start.end));
+        i = start.end;
+        if (start.fence.char === '~') st.openerLine = start.fence;
+        else st.span = { len: start.fence.len, opener: start.fence, backtickAfter: false };
+      }
+      continue;
+    }
+    const c = text.charAt(i);
+    if (c === '\n') {
+      out += c;
+      i++;
+      endLine();
+      continue;
+    }
+    if (st.openerLine) {
+      // The rest of a ~~~ opener line: its info string, never rendered.
+      const nl = text.indexOf('\n', i);
+      const to = nl < 0 ? text.length : nl;
+      put(text.slice(i, to));
+      i = to;
+      continue;
+    }
+    if (c === '`' && (st.span || !st.tainted)) {
+      const end = runEnd(text, i, '`');
+      if (end >= text.length && !final) break;
+      put(text.slice(i, end));
+      if (st.span) {
+        st.span.backtickAfter = true;
+        if (end - i === st.span.len) st.span = null;
+      } else {
+        st.span = { len: end - i, opener: null, backtickAfter: false };
+      }
+      i = end;
+      continue;
+    }
+    if (st.span) {
+      if (!LINK_RELEVANT.has(c)) {
+        put(c);
+        i++;
+        continue;
+      }
+      // Code if the span closes on this line, text otherwise: only then is this character known.
+      const fate = spanFate(text, i, st.span.len, final);
+      if (fate === 'need') break;
+      if (fate.closer >= 0 && !st.tainted) {
+        put(text.slice(i, fate.closer));
+        i = fate.closer;
+        st.span = null;
+      } else if (st.span.opener && !st.span.backtickAfter && !fate.backtick) {
+        st.openerLine = st.span.opener;
+        st.span = null;
+      } else {
+        st.span = null;
+        st.tainted = true;
+      }
+      continue;
+    }
+    if (c === '[') {
+      const link = parseLink(text, i, final, st.tainted);
+      if (link === 'need') break;
+      if (link === 'none' || link === 'definition') {
+        put(link === 'none' ? c : `\\${c}`);
+        i++;
+        continue;
+      }
+      const labelState: LinkState = { ...newLinkState(), atLineStart: false, tainted: st.tainted };
+      const label = scanLinks(text.slice(i + 1, link.labelEnd), true, labelState).out;
+      st.tainted = labelState.tainted;
+      const hosts = linkHosts(link);
+      if (hosts) {
+        const labelRaw = text.slice(i + 1, link.labelEnd);
+        const note = labelShowsHosts(labelRaw, hosts) ? '' : hostNote(hosts);
+        put(`[${label}${text.slice(link.labelEnd, link.end)}${note}`);
+        i = link.end;
+      } else {
+        // Written out: the destination that follows is scanned as the plain text it now is.
+        put(`\\[${label}\\]`);
+        i = link.labelEnd + 1;
+      }
+      continue;
+    }
+    if (c === '<' || c === '&' || c === '\\') {
+      const unit = unitAt(text, i, final);
+      if (unit === null) break;
+      if (unit.ch !== '<') {
+        put(text.slice(i, i + unit.len));
+        i += unit.len;
+        continue;
+      }
+      const step = angleAt(text, i, final);
+      if (step === 'need') break;
+      if (typeof step === 'object') {
+        put(text.slice(i, step.keep));
+        i = step.keep;
+        continue;
+      }
+      put(text.slice(i, i + unit.len) + (step === 'inert' ? WJ : ''));
+      i += unit.len;
+      continue;
+    }
+    put(c);
+    i++;
+  }
+  if (final && i >= text.length && (st.span || st.openerLine)) endLine();
+  return { out, consumed: i };
+}
+
+function createLinkStream(): { push(chunk: string): string; end(): string } {
+  let pending = '';
+  const state = newLinkState();
+  return {
+    push(chunk) {
+      pending += chunk;
+      const { out, consumed } = scanLinks(pending, false, state);
+      pending = pending.slice(consumed);
+      return out;
+    },
+    end() {
+      const out = scanLinks(pending, true, state).out;
+      pending = '';
+      return out;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Conversion
 // ---------------------------------------------------------------------------------------------------
 
@@ -775,22 +1343,25 @@ function createStructureStream(): { push(delta: string): string; end(): string }
  * append to Slack right now; end() flushes the rest. concat(all push outputs, end()) ===
  * toSlackMarkdown(concat(all inputs)), however the input was split. Prose comes out at once; held back
  * are only a possibly-incomplete mention or character reference (e.g. a trailing "<!he", "@ev", "&l"),
- * the first few characters of a line until its kind is known ("1.", "- [", "--"), and pipe-table
- * lines until the line after them starts.
+ * a link until its ")" (or until it proves to be none, e.g. "[1]" followed by a space), a "<" until its
+ * ">", a "[" or "<" inside a code span until the span closes or the line ends, a backtick run until it
+ * ends, the first few characters of a line until its kind is known ("1.", "- [", "--", "```"), and
+ * pipe-table lines until the line after them starts.
  */
 export function createMarkdownStream(): { push(delta: string): string; end(): string } {
   const structure = createStructureStream();
+  const links = createLinkStream();
   const mentions = createMentionStream();
   let ended = false;
   return {
     push(delta) {
       if (ended) throw new Error('createMarkdownStream: push() after end()');
-      return mentions.push(structure.push(delta));
+      return mentions.push(links.push(structure.push(delta)));
     },
     end() {
       if (ended) return '';
       ended = true;
-      return mentions.push(structure.end()) + mentions.end();
+      return mentions.push(links.push(structure.end()) + links.end()) + mentions.end();
     },
   };
 }
@@ -799,7 +1370,8 @@ export function createMarkdownStream(): { push(delta: string): string; end(): st
  * Whole-text conversion of model Markdown to what Slack's markdown rendering shows properly: GitHub-style
  * pipe tables (lines starting with "|") become a fenced code block with aligned columns; code fences are
  * kept with their info string; task boxes become ☐/☑; thematic breaks become a drawn line; CRLF becomes
- * LF; mentions are neutralised. `&`, `<`, `>` are deliberately not entity-escaped (see the file header).
+ * LF; links show their host and only http(s)/mailto ones stay links; mentions are neutralised. `&`, `<`,
+ * `>` are deliberately not entity-escaped (see the file header).
  */
 export function toSlackMarkdown(markdown: string): string {
   const stream = createMarkdownStream();

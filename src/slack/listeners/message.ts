@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { prepareText } from '../../inbox/question-text.js';
 import {
   acceptFromEvent,
   addressedToOthers,
@@ -54,7 +55,7 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
         role: 'user',
         userId: message.user,
         userName: null,
-        text: message.text,
+        text: prepareText(message.text, deps.textPolicy).text,
         messageTs: message.ts,
       });
       deps.logger.info('event ignored', {
