@@ -11,6 +11,7 @@ import { createConversation } from './conversation/conversation.js';
 import { createOpsRoutes, runReadinessChecks } from './http/ops-routes.js';
 import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
+import { createSlackGate } from './http/slack-gate.js';
 import { createAdmission } from './inbox/admission.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
@@ -59,6 +60,9 @@ export class StartupError extends Error {
 
 /** Five failures in a row stop calls to Claude for 30 seconds (documented in the README). */
 export const CLAUDE_CIRCUIT = { threshold: 5, cooldownMs: 30_000 } as const;
+
+/** Slack's requests are a few kilobytes; anything over a megabyte is refused unread. */
+export const SLACK_BODY_LIMIT = 1024 * 1024;
 
 /** Seconds to let answers in flight finish on SIGTERM before they are left for the next start. */
 export const DEFAULT_GRACE_MS = 20_000;
@@ -266,7 +270,14 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         }),
     });
     server = createHttpServer({
-      slackListener: slack.http?.requestListener,
+      slackListener: slack.http
+        ? createSlackGate({
+            signingSecret: config.slack.signingSecret ?? '',
+            next: slack.http.requestListener,
+            bodyLimit: SLACK_BODY_LIMIT,
+            logger,
+          })
+        : undefined,
       routes: [opsRoutes, recordPages],
       onSlackAck: (req, _res, seconds) => metrics.observeAck(slack.surfaceOf(req) ?? 'event', seconds),
       logger,

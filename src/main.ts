@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A bug in a library callback must not take every thread's answers down with it: log and go on.
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -777,11 +777,13 @@ function createStructureStream(): { push(delta: string): string; end(): string }
 // - `[label](http(s)://…)` and `[label](mailto:…)` stay links, followed by the host they go to unless the
 //   label already names exactly that host: `[the docs](https://evil.example/login) (evil.example)`.
 // - Any other destination (`javascript:`, `data:`, `slack:`, `file:`, relative, unparsable) is written out:
-//   the brackets are escaped, so the reader sees `[label](javascript:…)` as text.
+//   its "]" is escaped, so the reader sees `[label](javascript:…)` as text.
 // - `<https://x>` autolinks stay (they show their own address); `<x:…>` autolinks of other schemes,
 //   Slack's `<url|label>` syntax and HTML `<a …>` get a joiner after "<", also when written `&lt;` or
 //   `\<` (the mention rules' worst case: Slack might parse after decoding).
-// - Reference definitions (`[1]: https://…`) get their "[" escaped: without them `[label][1]` is no link.
+// - Reference definitions (`[1]: https://…`) get their "]" escaped: without them `[label][1]` is no link.
+// Every "](" is looked at, wherever its "[" is: which "[" pairs with it does not matter for safety (a
+// host after text that is no link is only noise), and text before it never has to be held back.
 // Code is left alone: fences, and code spans whose closing backticks are on the same line. A backtick
 // without a closer on its line leaves it unclear how later backticks of the paragraph pair up (CommonMark
 // pairs across lines), so until the paragraph ends no later span counts as code; a link inside one then
@@ -795,6 +797,8 @@ const NBSP = '\u00a0';
 const MAX_ANGLE = 2_048;
 // Nesting CommonMark allows in a link destination.
 const MAX_DEST_PARENS = 32;
+// How far back a label is looked for; a longer one just gets its host shown.
+const MAX_LINK_LABEL = 1_000;
 const HOST_TOKEN = /[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const URL_IN_LABEL = /[a-z][a-z0-9+.-]*:\/\/[^\s<>()]+/g;
 
@@ -819,6 +823,9 @@ interface LinkState {
   tainted: boolean;
   /** A code span opened on this line whose closer has not been seen yet. */
   span: OpenSpan | null;
+  /** Input of this paragraph so far (its last MAX_LINK_LABEL characters), to find a link's label in. */
+  recent: string;
+  recentCut: boolean;
 }
 
 function newLinkState(): LinkState {
@@ -830,6 +837,8 @@ function newLinkState(): LinkState {
     lineBlank: true,
     tainted: false,
     span: null,
+    recent: '',
+    recentCut: false,
   };
 }
 
@@ -896,22 +905,6 @@ function continuesParagraph(text: string, at: number, final: boolean): boolean |
   return start === 'prose';
 }
 
-/** A CommonMark URI autolink `<scheme:…>` starting at `at`: its end, or 0. */
-function autolinkEnd(text: string, at: number, final: boolean): number | 'need' {
-  if (at + 1 >= text.length) return final ? 0 : 'need';
-  const head = text.slice(at + 1, at + 35);
-  const scheme = SCHEME.exec(head);
-  if (!scheme) return /^[A-Za-z][A-Za-z0-9+.-]{0,32}$/.test(head) && !final ? 'need' : 0;
-  let j = at + 1 + scheme[0].length;
-  for (;;) {
-    if (j >= text.length) return final ? 0 : 'need';
-    const c = text.charAt(j);
-    if (c === '>') return j + 1;
-    if (c <= ' ' || c === '<') return 0;
-    j++;
-  }
-}
-
 /** Skips spaces and at most one line break that keeps the paragraph going. */
 function skipLinkSpace(text: string, at: number, final: boolean): number | 'need' | 'none' {
   let j = at;
@@ -932,57 +925,23 @@ function skipLinkSpace(text: string, at: number, final: boolean): number | 'need
   }
 }
 
-interface LinkSyntax {
-  /** Index of the "]" closing the label. */
-  labelEnd: number;
+interface LinkTail {
   dest: string;
   title: string;
   /** Just after the closing ")". */
   end: number;
 }
 
-type LinkParse = 'need' | 'none' | 'definition' | LinkSyntax;
-
-/** The inline link `[label](dest "title")` whose "[" is at `at`, parsed as CommonMark does. */
-function parseLink(text: string, at: number, final: boolean, tainted: boolean): LinkParse {
+/**
+ * What follows a "]" at `at`: `(dest "title")` as CommonMark parses it, ":" of a reference definition,
+ * or neither.
+ */
+function linkTailAt(text: string, at: number, final: boolean): 'need' | 'none' | 'definition' | LinkTail {
   const more = final ? 'none' : 'need';
-  let j = at + 1;
-  let depth = 1;
-  let taint = tainted;
-  while (depth > 0) {
-    if (j >= text.length) return more;
-    const c = text.charAt(j);
-    if (c === '\\') {
-      if (j + 1 >= text.length) return more;
-      j += text.charAt(j + 1) === '\n' ? 1 : 2;
-    } else if (c === '`') {
-      const run = runEnd(text, j, '`');
-      if (run >= text.length && !final) return 'need';
-      // Code spans bind tighter than brackets: a "]" inside one does not end the label.
-      const fate = taint ? { closer: -1 } : spanFate(text, run, run - j, final);
-      if (fate === 'need') return 'need';
-      const close = fate.closer;
-      if (close < 0) taint = true;
-      j = close < 0 ? run : close;
-    } else if (c === '<') {
-      const end = autolinkEnd(text, j, final);
-      if (end === 'need') return 'need';
-      j = end > 0 ? end : j + 1;
-    } else if (c === '\n') {
-      const next = continuesParagraph(text, j + 1, final);
-      if (next !== true) return next === 'need' ? 'need' : 'none';
-      j++;
-    } else {
-      if (c === '[') depth++;
-      if (c === ']') depth--;
-      j++;
-    }
-  }
-  const labelEnd = j - 1;
-  if (j >= text.length) return more;
-  if (text.charAt(j) === ':') return 'definition';
-  if (text.charAt(j) !== '(') return 'none';
-  const destStart = skipLinkSpace(text, j + 1, final);
+  if (at >= text.length) return more;
+  if (text.charAt(at) === ':') return 'definition';
+  if (text.charAt(at) !== '(') return 'none';
+  const destStart = skipLinkSpace(text, at + 1, final);
   if (typeof destStart !== 'number') return destStart;
   const destEnd = destinationEnd(text, destStart, final);
   if (typeof destEnd !== 'number') return destEnd;
@@ -990,7 +949,7 @@ function parseLink(text: string, at: number, final: boolean, tainted: boolean): 
   const afterDest = skipLinkSpace(text, destEnd, final);
   if (typeof afterDest !== 'number') return afterDest;
   if (afterDest >= text.length) return more;
-  if (text.charAt(afterDest) === ')') return { labelEnd, dest, title: '', end: afterDest + 1 };
+  if (text.charAt(afterDest) === ')') return { dest, title: '', end: afterDest + 1 };
   if (afterDest === destEnd) return 'none';
   const titleEnd = titleEndAt(text, afterDest, final);
   if (typeof titleEnd !== 'number') return titleEnd;
@@ -998,7 +957,7 @@ function parseLink(text: string, at: number, final: boolean, tainted: boolean): 
   if (typeof close !== 'number') return close;
   if (close >= text.length) return more;
   const title = text.slice(afterDest, titleEnd);
-  return text.charAt(close) === ')' ? { labelEnd, dest, title, end: close + 1 } : 'none';
+  return text.charAt(close) === ')' ? { dest, title, end: close + 1 } : 'none';
 }
 
 function destinationEnd(text: string, at: number, final: boolean): number | 'need' | 'none' {
@@ -1068,7 +1027,7 @@ function decodeMarkdown(s: string): string {
 }
 
 /** The hosts a link leads to, or null when it must not stay a link. */
-function linkHosts(link: LinkSyntax): string[] | null {
+function linkHosts(link: LinkTail): string[] | null {
   const inner = link.dest.startsWith('<') && link.dest.endsWith('>') ? link.dest.slice(1, -1) : link.dest;
   const decoded = decodeMarkdown(inner);
   // No URL holds a raw "<" or ">"; one here could only smuggle Slack's own `<url|label>` past the rules.
@@ -1100,6 +1059,28 @@ function linkHosts(link: LinkSyntax): string[] | null {
 function hostKey(host: string): string {
   const h = host.toLowerCase().replace(/\.$/, '');
   return h.startsWith('www.') && h.length > 4 ? h.slice(4) : h;
+}
+
+/**
+ * The label of the link whose "]" ends `recent`: back to the "[" that balances it. 'none' when the
+ * paragraph has no such "[" (then there is no link); 'unsure' when a backtick could pair differently or
+ * the "[" may be too far back: the host is shown then.
+ */
+function labelBefore(recent: string, cut: boolean): string | 'none' | 'unsure' {
+  let depth = 0;
+  for (let j = recent.length - 1; j >= 0; j--) {
+    const c = recent.charAt(j);
+    if (c === '`') return 'unsure';
+    if (c !== '[' && c !== ']') continue;
+    let slashes = 0;
+    while (j - slashes - 1 >= 0 && recent.charAt(j - slashes - 1) === '\\') slashes++;
+    if (cut && slashes === j) return 'unsure';
+    if (slashes % 2 === 1) continue;
+    if (c === ']') depth++;
+    else if (depth === 0) return recent.slice(j + 1);
+    else depth--;
+  }
+  return cut ? 'unsure' : 'none';
 }
 
 /**
@@ -1156,7 +1137,7 @@ function angleAt(text: string, at: number, final: boolean): AngleStep {
   return lt.len === 1 && text.charAt(r.pos) === '>' ? { keep: r.pos + 1 } : 'none';
 }
 
-const LINK_RELEVANT = new Set(['[', '<', '&', '\\']);
+const LINK_RELEVANT = new Set([']', '<', '&', '\\']);
 
 /**
  * Makes links safe from the start of `text`, continuing `st`. Without `final` it stops where what follows
@@ -1166,6 +1147,20 @@ const LINK_RELEVANT = new Set(['[', '<', '&', '\\']);
 function scanLinks(text: string, final: boolean, st: LinkState): { out: string; consumed: number } {
   let out = '';
   let i = 0;
+  // Start of the input consumed but not yet added to st.recent.
+  let mark = 0;
+  const remember = () => {
+    const recent = st.recent + text.slice(mark, i);
+    st.recentCut ||= recent.length > MAX_LINK_LABEL;
+    st.recent = recent.slice(-MAX_LINK_LABEL);
+    mark = i;
+  };
+  const newParagraph = () => {
+    st.tainted = false;
+    st.recent = '';
+    st.recentCut = false;
+    mark = i;
+  };
   const put = (s: string) => {
     out += s;
     if (/[^ \t]/.test(s)) st.lineBlank = false;
@@ -1180,9 +1175,9 @@ function scanLinks(text: string, final: boolean, st: LinkState): { out: string; 
     if (st.openerLine) {
       st.fence = st.openerLine;
       st.openerLine = null;
-      st.tainted = false;
+      newParagraph();
     } else if (st.lineBlank) {
-      st.tainted = false;
+      newParagraph();
     }
     st.atLineStart = true;
   };
@@ -1196,11 +1191,9 @@ function scanLinks(text: string, final: boolean, st: LinkState): { out: string; 
       i = nl < 0 ? to : to + 1;
       st.atLineStart = nl >= 0;
       if (nl < 0) continue;
-      if (closesFence(st.fenceLine, st.fence)) {
-        st.fence = null;
-        st.tainted = false;
-      }
+      if (closesFence(st.fenceLine, st.fence)) st.fence = null;
       st.fenceLine = '';
+      newParagraph();
       continue;
     }
     if (st.atLineStart) {
@@ -1266,28 +1259,22 @@ function scanLinks(text: string, final: boolean, st: LinkState): { out: string; 
       }
       continue;
     }
-    if (c === '[') {
-      const link = parseLink(text, i, final, st.tainted);
-      if (link === 'need') break;
-      if (link === 'none' || link === 'definition') {
-        put(link === 'none' ? c : `\\${c}`);
+    if (c === ']') {
+      const tail = linkTailAt(text, i + 1, final);
+      if (tail === 'need') break;
+      const hosts = typeof tail === 'object' ? linkHosts(tail) : null;
+      if (typeof tail !== 'object' || hosts === null) {
+        // Escaped, a "]" ends no label and no reference definition; what follows is then plain text.
+        put(tail === 'none' ? c : `\\${c}`);
         i++;
         continue;
       }
-      const labelState: LinkState = { ...newLinkState(), atLineStart: false, tainted: st.tainted };
-      const label = scanLinks(text.slice(i + 1, link.labelEnd), true, labelState).out;
-      st.tainted = labelState.tainted;
-      const hosts = linkHosts(link);
-      if (hosts) {
-        const labelRaw = text.slice(i + 1, link.labelEnd);
-        const note = labelShowsHosts(labelRaw, hosts) ? '' : hostNote(hosts);
-        put(`[${label}${text.slice(link.labelEnd, link.end)}${note}`);
-        i = link.end;
-      } else {
-        // Written out: the destination that follows is scanned as the plain text it now is.
-        put(`\\[${label}\\]`);
-        i = link.labelEnd + 1;
-      }
+      remember();
+      const label = labelBefore(st.recent, st.recentCut);
+      const shown = label === 'none' || (label !== 'unsure' && labelShowsHosts(label, hosts));
+      const note = shown ? '' : hostNote(hosts);
+      put(text.slice(i, tail.end) + note);
+      i = tail.end;
       continue;
     }
     if (c === '<' || c === '&' || c === '\\') {
@@ -1313,6 +1300,7 @@ function scanLinks(text: string, final: boolean, st: LinkState): { out: string; 
     i++;
   }
   if (final && i >= text.length && (st.span || st.openerLine)) endLine();
+  remember();
   return { out, consumed: i };
 }
 
@@ -1343,10 +1331,10 @@ function createLinkStream(): { push(chunk: string): string; end(): string } {
  * append to Slack right now; end() flushes the rest. concat(all push outputs, end()) ===
  * toSlackMarkdown(concat(all inputs)), however the input was split. Prose comes out at once; held back
  * are only a possibly-incomplete mention or character reference (e.g. a trailing "<!he", "@ev", "&l"),
- * a link until its ")" (or until it proves to be none, e.g. "[1]" followed by a space), a "<" until its
- * ">", a "[" or "<" inside a code span until the span closes or the line ends, a backtick run until it
- * ends, the first few characters of a line until its kind is known ("1.", "- [", "--", "```"), and
- * pipe-table lines until the line after them starts.
+ * a link from its "]" to its ")" (or until it proves to be none, e.g. "[1]" then a space), a "<" until
+ * its ">", a "]", "<", "&" or "\" inside a code span until the span closes or the line ends, a backtick
+ * run until it ends, the first few characters of a line until its kind is known ("1.", "- [", "--",
+ * "```"), and pipe-table lines until the line after them starts.
  */
 export function createMarkdownStream(): { push(delta: string): string; end(): string } {
   const structure = createStructureStream();

@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { verifySlackRequest } from '@slack/bolt';
+import type { Logger } from '../log.js';
+import { commandVerdict, eventVerdict, interactionVerdict, type Verdict } from '../slack/payload-shape.js';
+import type { RequestListener } from './server.js';
+
+export interface SlackGateOptions {
+  signingSecret: string;
+  /** Bolt's HTTP listener, handed the request once it has passed the gate. */
+  next: RequestListener;
+  /** Larger bodies get 413 before they are read further. Slack's own are a few kilobytes. */
+  bodyLimit: number;
+  logger: Logger;
+}
+
+/**
+ * In front of Bolt: reads the body (up to a limit), verifies Slack's signature (401), and refuses
+ * bodies Bolt would choke on (400) — Bolt 5.1 rejects unhandled on a JSON `null` body, which would
+ * take the process down. A request that passes is handed on with its body already buffered
+ * (`rawBody`), which Bolt uses instead of reading the stream again.
+ */
+export function createSlackGate(options: SlackGateOptions): RequestListener {
+  return (req, res) => {
+    readBody(req, options.bodyLimit).then(
+      (raw) => {
+        if (raw === null) return refuse(res, 413, 'body over the size limit', options.logger);
+        try {
+          const timestamp = Number(header(req, 'x-slack-request-timestamp'));
+          verifySlackRequest({
+            signingSecret: options.signingSecret,
+            body: raw.toString('utf8'),
+            headers: {
+              'x-slack-signature': header(req, 'x-slack-signature'),
+              'x-slack-request-timestamp': timestamp,
+            },
+          });
+        } catch {
+          return refuse(res, 401, 'bad signature', options.logger);
+        }
+        const verdict = verdictOf(raw, req.headers['content-type'] ?? '');
+        if (!verdict.pass) return refuse(res, verdict.status, verdict.reason, options.logger);
+        (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+        options.next(req, res);
+      },
+      (error: unknown) => {
+        options.logger.warn('slack request not read', { error });
+        if (!res.headersSent) refuse(res, 400, 'unreadable body', options.logger);
+      },
+    );
+  };
+}
+
+function header(req: IncomingMessage, name: string): string {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The body, or null when it is larger than `limit`. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function verdictOf(raw: Buffer, contentType: string): Verdict {
+  const text = raw.toString('utf8');
+  try {
+    if (contentType.includes('application/json')) return eventVerdict(JSON.parse(text));
+    if (contentType.includes('application/x-www-form-urlencoded')) {
+      const fields = new URLSearchParams(text);
+      if (fields.getAll('payload').length > 1)
+        return { pass: false, status: 400, reason: 'payload given twice' };
+      const payload = fields.get('payload');
+      if (payload !== null) return interactionVerdict(JSON.parse(payload));
+      if (fields.has('command')) return commandVerdict(Object.fromEntries(fields));
+      if (fields.get('ssl_check') === '1') return { pass: true };
+      return { pass: false, status: 200, reason: 'unhandled form body' };
+    }
+    return { pass: false, status: 400, reason: 'unsupported content type' };
+  } catch {
+    return { pass: false, status: 400, reason: 'body is not valid JSON' };
+  }
+}
+
+/** 200 means "received and ignored" (Slack must not retry it); 4xx says what was wrong, without internals. */
+function refuse(res: ServerResponse, status: number, reason: string, logger: Logger): void {
+  logger.info(status === 200 ? 'slack request ignored' : 'slack request refused', { status, reason });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(
+    status === 200
+      ? ''
+      : `${status === 401 ? 'unauthorized' : status === 413 ? 'too large' : 'bad request'}\n`,
+  );
+}
