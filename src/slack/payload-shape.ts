@@ -34,7 +34,7 @@ export function eventVerdict(body: unknown): Verdict {
     if (key in event && event[key] !== undefined && !isObject(event[key]))
       return refuse(`event.${key} is not an object`);
   }
-  if (!isString(body.team_id) && !Array.isArray(body.authorizations)) return refuse('event without a team');
+  if (!isString(body.team_id)) return refuse('event without a team_id');
   if (
     body.authorizations !== undefined &&
     !(Array.isArray(body.authorizations) && body.authorizations.every(isObject))

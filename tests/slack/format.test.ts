@@ -111,6 +111,23 @@ const TOKENS = [
   '- ',
   '`',
   '**',
+  // Links
+  '[the docs](https://evil.example/login)',
+  '[https://good.example](https://evil.example)',
+  '[x](javascript:alert(1))',
+  '![i](https://img.example/i.png)',
+  '<https://good.example>',
+  '<https://evil.example|the docs>',
+  '&lt;https://e.example|x&gt;',
+  '<javascript:alert(1)>',
+  '[1]: https://evil.example',
+  '[',
+  ']',
+  '](',
+  '(',
+  ')',
+  'https://evil.example',
+  '"t"',
 ];
 
 function randomMarkdown(rng: () => number, maxTokens: number): string {
@@ -232,6 +249,119 @@ function isSubsequence(needle: string, haystack: string): boolean {
     if (needle.charCodeAt(i) === haystack.charCodeAt(j)) i++;
   }
   return i === needle.length;
+}
+
+// --- links, as a reader could follow them ------------------------------------------------------------
+
+const NBSP = '\u00a0';
+
+/** What toSlackMarkdown appends after a link whose label does not show where it goes. */
+function note(host: string): string {
+  return `${NBSP}(${host})`;
+}
+
+/** An odd number of backslashes right before `at` escapes the character there. */
+function escapedAt(s: string, at: number): boolean {
+  let n = 0;
+  for (let i = at - 1; i >= 0 && s.charAt(i) === '\\'; i--) n++;
+  return n % 2 === 1;
+}
+
+/**
+ * Prose without code: every live `[label](dest)` must be http(s)/mailto and either name its host in the
+ * label or be followed by it; no reference definition may stay live; no `<url|label>` or non-web autolink
+ * may be left for Slack to parse, even after decoding.
+ */
+function misleadingLinks(out: string): string[] {
+  const found: string[] = [];
+  // An autolink's content is no Markdown.
+  const prose = out.replace(/<(?:https?|mailto):[^\s<>]*>/gi, (m) => ' '.repeat(m.length));
+  for (const m of prose.matchAll(/\[((?:[^[\]\\\n]|\\.)*)\]\(([^()\s<>\\]*)\)/g)) {
+    const at = m.index ?? 0;
+    if (escapedAt(prose, at)) continue;
+    const [whole, label = '', dest = ''] = m;
+    const scheme = /^(https?|mailto):/i.exec(dest)?.[1]?.toLowerCase();
+    if (scheme === undefined) {
+      found.push(`live link to ${dest}`);
+      continue;
+    }
+    let host = dest.slice(dest.lastIndexOf('@') + 1).toLowerCase();
+    if (scheme !== 'mailto') {
+      try {
+        host = new URL(dest).hostname.replace(/^www\./, '');
+      } catch {
+        found.push(`live link to unparsable ${dest}`);
+        continue;
+      }
+    }
+    const after = prose.slice(at + whole.length);
+    if (!label.toLowerCase().includes(host) && !after.startsWith(note(host))) found.push(`unmarked ${whole}`);
+  }
+  const outsideLinks = prose.replace(/\[((?:[^[\]\\\n]|\\.)*)\]\(([^()\s<>\\]*)\)/g, (m) =>
+    ' '.repeat(m.length),
+  );
+  for (const m of outsideLinks.matchAll(/\]:/g)) {
+    if (!escapedAt(outsideLinks, m.index ?? 0)) found.push('a reference definition');
+  }
+  const plain = decoded(out);
+  for (const m of plain.matchAll(/<(?![@!\u2060\s])[^\s<>|]+\|[^<>\n]*>/g)) found.push(`slack link ${m[0]}`);
+  for (const m of out.matchAll(/<(?!https?:|mailto:)[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>/gi)) {
+    found.push(`autolink ${m[0]}`);
+  }
+  return found;
+}
+
+const LINK_TOKENS = [
+  '[the docs](https://evil.example/login)',
+  '[https://good.example](https://evil.example)',
+  '[evil.example](https://www.evil.example/a)',
+  '[Mail](mailto:help@evil.example)',
+  '![logo](https://img.example/l.png)',
+  '[x](javascript:alert(1))',
+  '[x](data:text/html,hi)',
+  '[x](slack://open?team=T1)',
+  '[x](file:///etc/passwd)',
+  '[x](/relative/path)',
+  '[t](https://evil.example "title")',
+  '[a](<https://evil.example/a b>)',
+  '<https://good.example>',
+  '<https://evil.example|the docs>',
+  '&lt;https://evil.example|docs&gt;',
+  '\\<https://evil.example|docs>',
+  '<javascript:alert(1)>',
+  '<mailto:a@b.example>',
+  '<a href="https://evil.example">',
+  '[1]: https://evil.example',
+  '[',
+  ']',
+  '(',
+  ')',
+  '](',
+  '<',
+  '>',
+  '!',
+  ':',
+  '\\',
+  '\\[',
+  '&',
+  '&lt;',
+  '"',
+  'https://evil.example',
+  'javascript:',
+  'www.',
+  'word',
+  ' ',
+  ' ',
+  '\n',
+  '\n\n',
+  '- ',
+  '# ',
+];
+
+function randomLinkProse(rng: () => number, maxTokens: number): string {
+  let s = '';
+  for (let i = int(rng, 0, maxTokens); i > 0; i--) s += pick(rng, LINK_TOKENS);
+  return s;
 }
 
 // ----------------------------------------------------------------------------------------------------
@@ -404,7 +534,7 @@ describe('toSlackMarkdown', () => {
 
   it('rewrites task list boxes and thematic breaks, but not heading underlines', () => {
     expect(toSlackMarkdown('- [ ] todo\n- [x] done\n  * [X] nested\n3. [ ] numbered\n- [link](x)')).toBe(
-      '- ☐ todo\n- ☑ done\n  * ☑ nested\n3. ☐ numbered\n- [link](x)',
+      '- ☐ todo\n- ☑ done\n  * ☑ nested\n3. ☐ numbered\n- [link\\](x)',
     );
     const rule = '─'.repeat(16);
     expect(toSlackMarkdown('a\n\n---\n\nb\n***\n_ _ _')).toBe(`a\n\n${rule}\n\nb\n${rule}\n${rule}`);
@@ -424,6 +554,197 @@ describe('toSlackMarkdown', () => {
 
   it('returns an empty string for empty input', () => {
     expect(toSlackMarkdown('')).toBe('');
+  });
+});
+
+describe('toSlackMarkdown links', () => {
+  it('shows the host after a link whose label does not name it', () => {
+    expect(toSlackMarkdown('See [the docs](https://evil.example/login).')).toBe(
+      `See [the docs](https://evil.example/login)${note('evil.example')}.`,
+    );
+    expect(toSlackMarkdown('[FastAPI](https://fastapi.tiangolo.com/tutorial/)')).toBe(
+      `[FastAPI](https://fastapi.tiangolo.com/tutorial/)${note('fastapi.tiangolo.com')}`,
+    );
+  });
+
+  it('shows the real host when the label is another URL or names another host too', () => {
+    expect(toSlackMarkdown('[https://good.example](https://evil.example)')).toBe(
+      `[https://good.example](https://evil.example)${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('[https://good.example/?evil.example](https://evil.example)')).toBe(
+      `[https://good.example/?evil.example](https://evil.example)${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('[good.example/evil.example](https://evil.example)')).toBe(
+      `[good.example/evil.example](https://evil.example)${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('[good.example](https://good.example@evil.example/)')).toBe(
+      `[good.example](https://good.example@evil.example/)${note('evil.example')}`,
+    );
+  });
+
+  it('adds nothing when the label already is or names the host', () => {
+    for (const md of [
+      '[https://evil.example/login](https://evil.example/login)',
+      '[evil.example](https://evil.example/a)',
+      '[www.evil.example](https://evil.example)',
+      '[Docs on **evil.example**](https://www.evil.example/docs)',
+      '[help@evil.example](mailto:help@evil.example)',
+      '[xn--vil-8na.example](https://xn--vil-8na.example/)',
+    ]) {
+      expect(toSlackMarkdown(md), md).toBe(md);
+    }
+  });
+
+  it('drops a leading www. and shows punycode hosts as they are', () => {
+    expect(toSlackMarkdown('[x](https://www.evil.example)')).toBe(
+      `[x](https://www.evil.example)${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('[x](https://xn--vil-8na.example)')).toBe(
+      `[x](https://xn--vil-8na.example)${note('xn--vil-8na.example')}`,
+    );
+    // A look-alike written in Unicode shows as the punycode it really is.
+    expect(toSlackMarkdown('[ëvil.example](https://ëvil.example)')).toBe(
+      `[ëvil.example](https://ëvil.example)${note('xn--vil-ima.example')}`,
+    );
+  });
+
+  it('shows odd hosts so that Markdown cannot reinterpret them', () => {
+    expect(toSlackMarkdown('[x](https://a*b_c.example/)')).toBe(
+      `[x](https://a*b_c.example/)${note('a\\*b\\_c.example')}`,
+    );
+    expect(toSlackMarkdown('[x](http://[::1]:8000/)')).toBe(`[x](http://[::1]:8000/)${note('\\[::1\\]')}`);
+    expect(toSlackMarkdown('[x](http://0x7f.1/)')).toBe(`[x](http://0x7f.1/)${note('127.0.0.1')}`);
+  });
+
+  it('reads backslash escapes in labels and destinations as CommonMark does', () => {
+    expect(toSlackMarkdown('[a \\] b](https://evil.example)')).toBe(
+      `[a \\] b](https://evil.example)${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('[x](https://evil.example/a\\)b)')).toBe(
+      `[x](https://evil.example/a\\)b)${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('[x](https://good.example\\@evil.example)')).toBe(
+      `[x](https://good.example\\@evil.example)${note('evil.example')}`,
+    );
+  });
+
+  it('keeps mailto links and shows their domain', () => {
+    expect(toSlackMarkdown('[Write to us](mailto:help@evil.example?subject=hi)')).toBe(
+      `[Write to us](mailto:help@evil.example?subject=hi)${note('evil.example')}`,
+    );
+  });
+
+  it('handles titles, <…> destinations, images and links in labels', () => {
+    expect(toSlackMarkdown('[t](https://evil.example "title")')).toBe(
+      `[t](https://evil.example "title")${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('[a](<https://evil.example/a b>)')).toBe(
+      `[a](<https://evil.example/a b>)${note('evil.example')}`,
+    );
+    expect(toSlackMarkdown('![logo](https://img.example/l.png)')).toBe(
+      `![logo](https://img.example/l.png)${note('img.example')}`,
+    );
+    expect(toSlackMarkdown('[[a](https://good.example)](https://evil.example)')).toBe(
+      `[[a](https://good.example)${note('good.example')}](https://evil.example)${note('evil.example')}`,
+    );
+  });
+
+  it.each([
+    ['[the docs](javascript:alert(1))', '[the docs\\](javascript:alert(1))'],
+    ['[x](JavaScript:alert(1))', '[x\\](JavaScript:alert(1))'],
+    ['[x](data:text/html;base64,PHNjcmlwdD4=)', '[x\\](data:text/html;base64,PHNjcmlwdD4=)'],
+    ['[Open Slack](slack://open?team=T1)', '[Open Slack\\](slack://open?team=T1)'],
+    ['[passwords](file:///etc/passwd)', '[passwords\\](file:///etc/passwd)'],
+    ['[x](/relative/path)', '[x\\](/relative/path)'],
+    ['[x]()', '[x\\]()'],
+    ['[x](javascript&colon;alert(1))', '[x\\](javascript&colon;alert(1))'],
+    ['[x](java&#115;cript:alert(1))', '[x\\](java&#115;cript:alert(1))'],
+    ['[x](https://)', '[x\\](https://)'],
+    ['[x](https://good&period;example)', '[x\\](https://good&period;example)'],
+    ['[x](<javascript:alert(1)>)', `[x\\](<${WJ}javascript:alert(1)>)`],
+    [
+      '[x](https://e.example/<https://evil.example|y>)',
+      `[x\\](https://e.example/<${WJ}https://evil.example|y>)`,
+    ],
+  ])('writes out %j as text', (md, expected) => {
+    expect(toSlackMarkdown(md)).toBe(expected);
+  });
+
+  it('breaks Slack’s <url|label> syntax and non-web autolinks, also encoded, but keeps web autolinks', () => {
+    expect(toSlackMarkdown('<https://evil.example/login|the docs>')).toBe(
+      `<${WJ}https://evil.example/login|the docs>`,
+    );
+    expect(toSlackMarkdown('&lt;https://evil.example|docs&gt; \\<https://evil.example|docs>')).toBe(
+      `&lt;${WJ}https://evil.example|docs&gt; \\<${WJ}https://evil.example|docs>`,
+    );
+    expect(toSlackMarkdown('<#C0123|general> <www.evil.example|x>')).toBe(
+      `<${WJ}#C0123|general> <${WJ}www.evil.example|x>`,
+    );
+    expect(toSlackMarkdown('<javascript:alert(1)> <data:text/html,x> <file:///etc/passwd>')).toBe(
+      `<${WJ}javascript:alert(1)> <${WJ}data:text/html,x> <${WJ}file:///etc/passwd>`,
+    );
+    expect(toSlackMarkdown('<a href="https://evil.example">docs</a>')).toBe(
+      `<${WJ}a href="https://evil.example">docs</a>`,
+    );
+    const kept = '<https://good.example/a?b=1> <mailto:help@good.example> <help@good.example>';
+    expect(toSlackMarkdown(kept)).toBe(kept);
+    // Mentions stay the mention rules' business; generics and comparisons are no links.
+    expect(toSlackMarkdown('<@U1|bob> List<int> a < b > c <div>')).toBe(
+      `@${WJ}bob${WJ} List<int> a < b > c <div>`,
+    );
+  });
+
+  it('escapes reference definitions, so reference links cannot point anywhere', () => {
+    expect(toSlackMarkdown('[the docs][1]\n\n[1]: https://evil.example')).toBe(
+      '[the docs][1]\n\n[1\\]: https://evil.example',
+    );
+  });
+
+  it('leaves code spans and fenced code untouched', () => {
+    const code = [
+      'Write `[x](javascript:alert(1))` or ``a [b](https://evil.example) `c` d``.',
+      '```md',
+      '[x](https://evil.example) <https://evil.example|docs> <javascript:x>',
+      '```',
+      '~~~',
+      '[x](data:x)',
+      '~~~',
+      '   ```',
+      '   [indented](https://evil.example)',
+      '   ```',
+    ].join('\n');
+    expect(toSlackMarkdown(code)).toBe(code);
+    // A backtick in a link label pairs with one after the "]": that is code, not a link.
+    expect(toSlackMarkdown('[a `b](javascript:x)` c')).toBe('[a `b](javascript:x)` c');
+  });
+
+  it('treats links after an unclosed backtick as links for the rest of the paragraph', () => {
+    // CommonMark pairs backticks across lines; which ones pair is unsure here, so none count as code.
+    expect(toSlackMarkdown('a `b\nc` [x](https://evil.example) `d`\n\n`[y](https://e.example)`')).toBe(
+      `a \`b\nc\` [x](https://evil.example)${note('evil.example')} \`d\`\n\n\`[y](https://e.example)\``,
+    );
+    // Its "]" ends the label only if the second backtick is no closer: read as a link, it gets its host.
+    expect(toSlackMarkdown('[a `b\nc `d](https://evil.example) ` e')).toBe(
+      `[a \`b\nc \`d](https://evil.example)${note('evil.example')} \` e`,
+    );
+    // A ``` line indented 4 spaces opens no fence after a paragraph line.
+    expect(toSlackMarkdown('Hello\n    ```\n[x](https://evil.example)')).toBe(
+      `Hello\n    \`\`\`\n[x](https://evil.example)${note('evil.example')}`,
+    );
+  });
+
+  it('leaves brackets that are no links alone', () => {
+    const text = 'items[0] and [optional] args, [x] (y), \\[z](https://e.example) and [a]\n(b';
+    expect(toSlackMarkdown(text)).toBe(text);
+  });
+
+  it('leaves no misleading link in random link-heavy prose', () => {
+    const rng = prng(6);
+    for (let i = 0; i < 600; i++) {
+      const md = randomLinkProse(rng, 16);
+      const out = toSlackMarkdown(md);
+      expect(misleadingLinks(out), JSON.stringify({ md, out })).toEqual([]);
+    }
   });
 });
 
@@ -481,6 +802,42 @@ describe('createMarkdownStream', () => {
     expect(s.end()).toBe('@her');
     expect(s.end()).toBe('');
     expect(() => s.push('y')).toThrow();
+  });
+
+  it('holds a link back only from its "]" until its ")", then adds its host', () => {
+    const s = createMarkdownStream();
+    expect(s.push('See [the do')).toBe('See [the do');
+    expect(s.push('cs](https://evil.example/lo')).toBe('cs');
+    expect(s.push('gin) now')).toBe(`](https://evil.example/login)${note('evil.example')} now`);
+    expect(s.push(' [1]')).toBe(' [1');
+    expect(s.push(' and `x[0]')).toBe('] and `x[0');
+    expect(s.push('` <https://e.exa')).toBe(']` ');
+    expect(s.push('mple> ok')).toBe('<https://e.example> ok');
+    expect(s.end()).toBe('');
+  });
+
+  it('gives the same text as toSlackMarkdown for link tokens split at every position', () => {
+    for (const token of LINK_TOKENS.filter((t) => t.length > 3)) {
+      const text = `a ${token} \`${token}\` ${token}\n${token}`;
+      const whole = toSlackMarkdown(text);
+      for (let i = 0; i <= text.length; i++) {
+        expect(streamed([text.slice(0, i), text.slice(i)]), `${JSON.stringify(text)} @${i}`).toBe(whole);
+      }
+      expect(streamed(Array.from(text))).toBe(whole);
+    }
+  });
+
+  it('gives the same text as toSlackMarkdown for random link-heavy input split at random points', () => {
+    const rng = prng(7);
+    for (let i = 0; i < 500; i++) {
+      const input = i % 2 ? randomLinkProse(rng, 20) : randomLinkProse(rng, 10) + randomMarkdown(rng, 10);
+      const whole = toSlackMarkdown(input);
+      for (let k = 0; k < 2; k++) {
+        const parts = randomSplit(rng, input);
+        expect(streamed(parts), JSON.stringify(parts)).toBe(whole);
+      }
+      expect(streamed(Array.from(input)), JSON.stringify(input)).toBe(whole);
+    }
   });
 
   it('gives the same text as toSlackMarkdown for mention tokens split at every position', () => {

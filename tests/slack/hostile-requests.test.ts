@@ -544,8 +544,8 @@ describe('hostile requests with a valid signature', () => {
     await expectStillAnswering(h);
   });
 
-  // Bolt 5.1's getTypeAndConversation runs `'channel' in event` on a null event: TypeError, answered 500
-  // by defaultProcessEventErrorHandler ("An unhandled error occurred while Bolt processed an event").
+  // Regression: Bolt 5.1's getTypeAndConversation ran `'channel' in event` on a null event and answered
+  // 500; the gate (src/http/slack-gate.ts) now refuses the shape before Bolt sees it.
   it('refuses an event_callback whose event is null without a 500', async () => {
     const h = await startHarness();
     const res = await sendEvent(h.url, SIGNING_SECRET, envelope(null));
@@ -554,8 +554,8 @@ describe('hostile requests with a valid signature', () => {
     await expectStillAnswering(h);
   });
 
-  // Same Bolt code paths: `in` on a non-object event or event.channel, `for…of` over non-list actions,
-  // `body.user.team_id` when an interactivity payload has neither team nor user.
+  // Regression, same Bolt code paths: `in` on a non-object event or event.channel, `for…of` over non-list
+  // actions, `body.user.team_id` when an interactivity payload has neither team nor user.
   it('refuses bodies whose fields have the wrong JSON type without a 500', async () => {
     const h = await startHarness();
     const cases: Hostile[] = [
@@ -587,10 +587,8 @@ describe('hostile requests with a valid signature', () => {
     await expectStillAnswering(h);
   });
 
-  // Bolt 5.1's HTTPReceiver reads `body.ssl_check` outside any try/catch in an un-awaited async closure: a
-  // body (or payload field) of JSON `null` rejects unhandled and the request is never answered. Without
-  // the handler in src/main.ts Node 20 would exit; with it the connection still hangs until Slack gives up
-  // (and retries).
+  // Regression: Bolt 5.1's HTTPReceiver reads `body.ssl_check` outside any try/catch, so a JSON `null`
+  // body (or payload) rejected unhandled and was never answered; the gate now answers 400 first.
   it('answers a JSON null body or payload field instead of rejecting unhandled', async () => {
     const h = await startHarness();
     const stop = new AbortController();
@@ -608,8 +606,8 @@ describe('hostile requests with a valid signature', () => {
     await expectStillAnswering(h);
   });
 
-  // src/slack/listeners/command.ts keys the question `cmd:${command.trigger_id}` without checking it: a
-  // command lacking trigger_id is accepted as "cmd:undefined" (and every later one is dropped as its twin).
+  // Regression: a command without trigger_id was accepted as "cmd:undefined" (and every later one dropped as
+  // its twin); the gate now requires the command's ids.
   it('does not take a slash command without trigger_id as a question', async () => {
     const h = await startHarness();
     const res = await sendRaw(h.url, SIGNING_SECRET, commandWithout('trigger_id'), FORM_TYPE);

@@ -21,7 +21,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
  */
 export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack }) => {
-    const text = command.text.trim();
+    const text = (command.text ?? '').trim();
     const [first = '', ...rest] = text.split(/\s+/);
     const word = first.toLowerCase();
     // A bare keyword is a subcommand; "help me with pagination" is a question. Only `adr` takes an argument.

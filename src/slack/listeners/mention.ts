@@ -4,11 +4,12 @@ import { acceptFromEvent, type ListenerDeps, withoutBotMention } from './intake.
 /** `@bot question` in a channel: answered in the mention's thread (or the thread it was written in). */
 export function registerMention(app: App, deps: ListenerDeps): void {
   app.event('app_mention', async ({ event, body, context }) => {
-    if (!event.user || event.bot_id) return;
+    // A mention without its ids or text cannot be answered; Bolt does not check them.
+    if (!event.user || event.bot_id || !event.channel || !event.ts || typeof event.text !== 'string') return;
     const botUserId = context.botUserId ?? '';
     acceptFromEvent(deps, body.event_id, {
       source: 'mention',
-      teamId: body.team_id,
+      teamId: body.team_id ?? context.teamId ?? '',
       channelId: event.channel,
       messageKey: event.ts,
       threadTs: event.thread_ts ?? event.ts,

@@ -28,7 +28,7 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
     const message = { ...raw, text: raw.text ?? '' } as PersonMessage;
     const botUserId = context.botUserId ?? '';
     const base = {
-      teamId: body.team_id,
+      teamId: body.team_id ?? context.teamId ?? '',
       channelId: message.channel,
       messageKey: message.ts,
       threadTs: message.thread_ts ?? message.ts,
