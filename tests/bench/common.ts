@@ -133,22 +133,27 @@ export function prose(rng: () => number, length: number): string {
 
 export class Cleanup {
   readonly #steps: { what: string; run: () => unknown }[] = [];
-  #ran = false;
+  #running: Promise<void> | undefined;
 
   add(what: string, run: () => unknown): void {
     this.#steps.push({ what, run });
   }
 
-  /** Runs every step, newest first; a failing step is reported and does not stop the others. */
-  async run(): Promise<void> {
-    if (this.#ran) return;
-    this.#ran = true;
-    for (const step of this.#steps.reverse()) {
-      try {
-        await step.run();
-      } catch (error) {
-        progress(`cleanup: ${step.what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  /**
+   * Runs every step, newest first; a failing step is reported and does not stop the others. A second
+   * caller (a signal arriving while the bench ends, or the bench ending while a signal cleans up) gets the
+   * same promise, so nobody exits before the children are gone.
+   */
+  run(): Promise<void> {
+    this.#running ??= (async () => {
+      for (const step of this.#steps.reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          progress(`cleanup: ${step.what} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
-    }
+    })();
+    return this.#running;
   }
 }

@@ -23,15 +23,7 @@ import {
   summarize,
 } from './common.js';
 import type { LoadResult } from './load-worker.js';
-import {
-  type ChildHandle,
-  LoadClient,
-  RssSampler,
-  spawnChild,
-  statusKib,
-  waitForHealth,
-  waitForPort,
-} from './processes.js';
+import { LoadClient, RssSampler, spawnChild, statusKib, waitForHealth, waitForPort } from './processes.js';
 
 export interface LiveConfig {
   events: number;
@@ -43,6 +35,7 @@ export interface LiveConfig {
   burstTokenDelayMs: number;
   streamTokenDelayMs: number;
   streamQuestions: number;
+  diagnostics: boolean;
 }
 
 export interface RunStats {
@@ -65,6 +58,10 @@ export interface LiveResults {
     expected: number;
     answeredExactlyOnce: number;
     anthropicRequestsForBurst: number;
+    /** Every /v1/messages request between the end of the warm-up and the end of the drain. */
+    modelRequestsDuringBurst: number;
+    /** chat.postEphemeral calls during the burst: a refused question (rate limit, allow-list) shows here. */
+    privateNotes: number;
     anthropicDuplicates: number;
     slackMissing: number;
     slackDuplicates: number;
@@ -79,6 +76,11 @@ export interface LiveResults {
   drain: { ms: number; timedOut: boolean; answersPerSecond: number };
   /** Peak over startup, warm-up, burst and drain; afterStreaming: VmHWM once part 2 also ran. */
   rss: { peakMib: number; vmHwmMib: number; sampledMaxMib: number; afterStreamingHwmMib: number };
+  /** VmRSS of the bot after each phase. */
+  rssTimeline: { after: string; rssMib: number }[];
+  memorySplitAfterDrain: { anonMib: number; fileMib: number };
+  /** The burst repeated with the model held: acks without answer work in the same event loop. */
+  heldDiagnostic: { bot: RunStats; bare: RunStats; p99Ratio: number } | undefined;
   botProblems: Record<string, number>;
   botExitCode: number | null;
   streaming: {
@@ -92,11 +94,23 @@ export interface LiveResults {
   cache: { requests: number; systemWithCacheControl: number; lastSystemBlockCached: number };
 }
 
-const BURST_CHANNELS = ['CBURST0001', 'CBURST0002', 'CBURST0003', 'CBURST0004'];
-const WARM_CHANNEL = 'CWARM00001';
-const BARE_CHANNEL = 'CBARE00001';
-const STREAM_CHANNEL = 'CSTREAM001';
-const USERS = Array.from({ length: 20 }, (_, i) => `U${String(i + 1).padStart(4, '0')}`);
+const BARE_CHANNEL = 'CX00000001';
+const BARE_USER = 'UX0001';
+
+// The bot refuses more than USER_QUESTIONS_PER_HOUR (default 30) questions per user and
+// CHANNEL_QUESTIONS_PER_HOUR (default 120) per channel. The bench keeps the bot's defaults and spreads its
+// traffic like a busy workspace would (12 questions per person, 60 per channel), so every question is
+// accepted and the limit checks stay on the measured path.
+const PER_USER = 12;
+const PER_CHANNEL = 60;
+
+function ids(prefix: string, count: number): string[] {
+  return Array.from({ length: Math.max(1, count) }, (_, i) => `${prefix}${String(i + 1).padStart(4, '0')}`);
+}
+
+function pick(list: readonly string[], index: number): string {
+  return list[index % list.length] ?? list[0] ?? '';
+}
 const MARKER = /\b([QWS]ID\d{6})\b/g;
 
 const QUESTIONS = [
@@ -157,6 +171,7 @@ function streamAnswer(id: string): string {
 function mentionBody(o: {
   id: string;
   n: number;
+  user: string;
   channel: string;
   ts?: string;
   threadTs?: string;
@@ -164,7 +179,7 @@ function mentionBody(o: {
 }): string {
   const envelope = appMentionEnvelope({
     text: `<@${BOT_USER_ID}> ${o.id} ${QUESTIONS[o.n % QUESTIONS.length] ?? ''}`,
-    user: USERS[o.n % USERS.length] ?? 'U0001',
+    user: o.user,
     channel: o.channel,
     ...(o.ts !== undefined ? { ts: o.ts } : {}),
     ...(o.threadTs !== undefined ? { thread_ts: o.threadTs } : {}),
@@ -199,6 +214,8 @@ class SlackStamps {
   readonly stopStreams: { channel: string; ts: string; at: number }[] = [];
   /** `${channel}/${thread_ts}` → when the last chat.postMessage into the thread arrived (the PHR line). */
   readonly threadPosts = new Map<string, number>();
+  /** Private notes (refusals: rate limits, allow-lists) sent so far. */
+  ephemerals = 0;
 
   record(call: RecordedCall, at: number): void {
     const channel = asString(call.args.channel) ?? '';
@@ -208,6 +225,8 @@ class SlackStamps {
       if (text.trim() !== '' && !this.firstText.has(key)) this.firstText.set(key, at);
     } else if (call.method === 'chat.stopStream') {
       this.stopStreams.push({ channel, ts: asString(call.args.ts) ?? '', at });
+    } else if (call.method === 'chat.postEphemeral') {
+      this.ephemerals++;
     } else if (call.method === 'chat.postMessage') {
       const threadTs = asString(call.args.thread_ts);
       if (threadTs !== undefined) this.threadPosts.set(`${channel}/${threadTs}`, at);
@@ -263,38 +282,59 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   cleanup.add('close fake Slack', () => slack.close());
   const stamps = new SlackStamps();
   stampCalls(slack, stamps);
-  for (const [i, user] of USERS.entries()) slack.users.set(user, { name: `dev${i + 1}`, real_name: `Dev ${i + 1}` });
+  const burstUsers = ids('UQ', Math.ceil(config.events / PER_USER));
+  const burstChannels = ids('CQ', Math.min(config.threads, Math.ceil(config.events / PER_CHANNEL)));
+  const warmUsers = ids('UW', Math.ceil(config.warmup / PER_USER));
+  const warmChannels = ids('CW', Math.ceil(config.warmup / PER_CHANNEL));
+  const streamUsers = ids('US', Math.ceil(config.streamQuestions / PER_USER));
+  const streamChannels = ids('CS', Math.ceil(config.streamQuestions / PER_CHANNEL));
+  for (const [i, user] of [...burstUsers, ...warmUsers, ...streamUsers, BARE_USER].entries()) {
+    slack.users.set(user, { name: `dev${i + 1}`, real_name: `Dev ${i + 1}` });
+  }
 
   // --- threads and request bodies ----------------------------------------------------------------------
   // Questions are mentions inside existing threads (their roots seeded in FakeSlack, so the bot's
   // conversations.replies for a thread it joins late finds them); 12 per thread are answered in order.
-  const seedThread = (channel: string, n: number): string => {
+  const seedThread = (channel: string, user: string, n: number): string => {
     const ts = nextTs();
-    slack.seedMessage({ channel, ts, user: USERS[n % USERS.length] ?? 'U0001', text: `Design thread ${n}` });
+    slack.seedMessage({ channel, ts, user, text: `Design thread ${n}` });
     return ts;
   };
   const burstThreads = Array.from({ length: config.threads }, (_, t) => {
-    const channel = BURST_CHANNELS[t % BURST_CHANNELS.length] ?? 'CBURST0001';
-    return { channel, ts: seedThread(channel, t) };
+    const channel = pick(burstChannels, t);
+    return { channel, ts: seedThread(channel, pick(burstUsers, t), t) };
   });
-  const warmThreads = Array.from({ length: 10 }, (_, t) => ({ channel: WARM_CHANNEL, ts: seedThread(WARM_CHANNEL, t) }));
+  const warmThreads = Array.from({ length: 10 }, (_, t) => {
+    const channel = pick(warmChannels, t);
+    return { channel, ts: seedThread(channel, pick(warmUsers, t), t) };
+  });
 
   const threadOfQuestion = new Map<string, string>();
   const burstBodies = Array.from({ length: config.events }, (_, i) => {
-    const thread = burstThreads[i % burstThreads.length] ?? { channel: 'CBURST0001', ts: nextTs() };
+    const thread = burstThreads[i % burstThreads.length] ?? { channel: pick(burstChannels, 0), ts: nextTs() };
     const id = marker('QID', i);
     threadOfQuestion.set(id, `${thread.channel}/${thread.ts}`);
-    return mentionBody({ id, n: i, channel: thread.channel, threadTs: thread.ts });
+    const user = pick(burstUsers, Math.floor(i / PER_USER));
+    return mentionBody({ id, n: i, user, channel: thread.channel, threadTs: thread.ts });
   });
   const botWarmBodies = Array.from({ length: config.warmup }, (_, i) => {
-    const thread = warmThreads[i % warmThreads.length] ?? { channel: WARM_CHANNEL, ts: nextTs() };
-    return mentionBody({ id: marker('WID', i), n: i, channel: thread.channel, threadTs: thread.ts });
+    const thread = warmThreads[i % warmThreads.length] ?? { channel: pick(warmChannels, 0), ts: nextTs() };
+    const user = pick(warmUsers, Math.floor(i / PER_USER));
+    return mentionBody({ id: marker('WID', i), n: i, user, channel: thread.channel, threadTs: thread.ts });
   });
   const bareBodies = (count: number) =>
-    Array.from({ length: count }, (_, i) => mentionBody({ id: marker('QID', i), n: i, channel: BARE_CHANNEL }));
+    Array.from({ length: count }, (_, i) =>
+      mentionBody({ id: marker('QID', i), n: i, user: BARE_USER, channel: BARE_CHANNEL }),
+    );
   const refreshBodies = () =>
     Array.from({ length: config.connections }, (_, i) =>
-      mentionBody({ id: marker('WID', 900_000 + i), n: i, channel: BARE_CHANNEL, fromOtherBot: true }),
+      mentionBody({
+        id: marker('WID', 900_000 + i),
+        n: i,
+        user: BARE_USER,
+        channel: BARE_CHANNEL,
+        fromOtherBot: true,
+      }),
     );
 
   // --- children ------------------------------------------------------------------------------------------
@@ -334,6 +374,8 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       DATABASE_PATH: dbPath,
       DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'warn',
+      // For memory investigations only (e.g. --max-old-space-size=96 tells retained memory from garbage).
+      ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
     },
   });
   cleanup.add('stop the bot', () => bot.stop(5_000));
@@ -368,33 +410,51 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
 
   // --- part 1: burst -------------------------------------------------------------------------------------
   const bareRounds: RunStats[] = [];
-  const bareRound = async (round: number) => {
+  const describe = (result: RunStats) =>
+    `${result.ok200}/${result.sent} 200s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
+    `p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.requestsPerSecond.toFixed(0)} req/s`;
+  const measureBare = async () => {
     await fire(bareOrigin, refreshBodies());
-    const result = stats(await fire(bareOrigin, bareBodies(config.events)));
-    bareRounds.push(result);
-    progress(
-      `bare Bolt round ${round}: ${result.ok200}/${result.sent} 200s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
-        `p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.requestsPerSecond.toFixed(0)} req/s`,
-    );
+    return stats(await fire(bareOrigin, bareBodies(config.events)));
   };
+  const bareRound = async (round: number) => {
+    const result = await measureBare();
+    bareRounds.push(result);
+    progress(`bare Bolt round ${round}: ${describe(result)}`);
+  };
+  const rssTimeline: { after: string; rssMib: number }[] = [];
+  const noteRss = (after: string) => rssTimeline.push({ after, rssMib: statusKib(bot.pid, 'VmRSS') / 1024 });
+  noteRss('start');
 
   progress(`warming up: ${config.warmup} mentions to each server`);
   await fire(bareOrigin, bareBodies(config.warmup));
   await bareRound(1);
 
   await fire(botOrigin, botWarmBodies);
-  const warmed = await waitUntil(() => {
-    const c = countsFor(`${WARM_CHANNEL}%`);
-    return c.total >= config.warmup && c.open === 0;
-  }, 60_000, 100);
+  const warmed = await waitUntil(
+    () => {
+      const c = countsFor('CW%');
+      return c.total >= config.warmup && c.open === 0;
+    },
+    60_000,
+    100,
+  );
   if (!warmed) throw new Error(`the bot did not answer its ${config.warmup} warm-up questions within 60 s`);
+  // Bare rounds right before and right after the bot's burst: neighbours' load on a shared machine
+  // changes over tens of seconds, so the rounds next to the burst are the fairest comparison.
+  noteRss('warm-up answered');
+  if (config.bareRounds >= 2) await bareRound(2);
   const anthropicBefore = anthropic.requests.length;
   const stopsBefore = stamps.stopStreams.length;
+  const ephemeralsBefore = stamps.ephemerals;
 
-  progress(`burst: ${config.events} mentions in ${config.threads} threads over ${config.connections} connections`);
+  progress(
+    `burst: ${config.events} mentions in ${config.threads} threads over ${config.connections} connections`,
+  );
   await fire(botOrigin, refreshBodies());
   const burstRaw = await fire(botOrigin, burstBodies);
   const botStats = stats(burstRaw);
+  noteRss('burst acked');
   progress(
     `bot: ${botStats.ok200}/${botStats.sent} 200s, p50 ${botStats.latencyMs.p50.toFixed(2)} ms, ` +
       `p99 ${botStats.latencyMs.p99.toFixed(2)} ms, ${botStats.requestsPerSecond.toFixed(0)} req/s; draining answers`,
@@ -404,7 +464,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   let timedOut = false;
   let lastReport = 0;
   for (;;) {
-    const c = countsFor('CBURST%');
+    const c = countsFor('CQ%');
     if (c.total >= botStats.ok200 && c.open === 0) break;
     if (nowMs() > deadline) {
       timedOut = true;
@@ -418,9 +478,15 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     await sleep(100);
   }
   const burstStops = stamps.stopStreams.slice(stopsBefore);
-  const lastStop = burstStops.reduce((latest, stop) => Math.max(latest, stop.at), Number.NaN);
+  const lastStop = burstStops.reduce((latest, stop) => Math.max(latest, stop.at), Number.NEGATIVE_INFINITY);
   const drainMs = timedOut ? Number.NaN : lastStop - burstRaw.startedAt;
   const vmHwmKib = statusKib(bot.pid, 'VmHWM');
+  noteRss('drained');
+  const memorySplit = {
+    anonMib: statusKib(bot.pid, 'RssAnon') / 1024,
+    fileMib: statusKib(bot.pid, 'RssFile') / 1024,
+  };
+  const sampledMaxKib = botRss.maxKib;
 
   // --- part 1: exactly one answer per question -------------------------------------------------------------
   const stopsPerMessage = new Map<string, number>();
@@ -430,7 +496,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   }
   const slackAnswers = new Map<string, { thread: string; stops: number }[]>();
   let warningMessages = 0;
-  for (const channel of BURST_CHANNELS) {
+  for (const channel of burstChannels) {
     for (const message of slack.messages(channel)) {
       if (message.user !== BOT_USER_ID) continue;
       if (message.text.startsWith(':warning:')) warningMessages++;
@@ -465,14 +531,14 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     if (answer && answer.stops !== 1) stopStreamNotOnce++;
     if (requests === 1 && answers.length === 1 && rightThread && answer?.stops === 1) answeredExactlyOnce++;
   }
-  const dbCounts = countsFor('CBURST%');
+  const dbCounts = countsFor('CQ%');
   const burstRequests = anthropic.requests.slice(anthropicBefore).filter((r) => r.path === '/v1/messages');
   progress(
     `answers: ${answeredExactlyOnce}/${config.events} exactly once; model requests ${burstRequests.length}; ` +
       `drain ${(drainMs / 1000).toFixed(1)} s; bot VmHWM ${(vmHwmKib / 1024).toFixed(0)} MiB`,
   );
 
-  for (let round = 2; round <= config.bareRounds; round++) await bareRound(round);
+  for (let round = 3; round <= config.bareRounds; round++) await bareRound(round);
   const bareHwmKib = statusKib(bare.pid, 'VmHWM');
 
   // --- part 2: streaming overhead --------------------------------------------------------------------------
@@ -484,21 +550,22 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   for (let k = 0; k < config.streamQuestions; k++) {
     const id = marker('SID', k);
     const ts = nextTs();
-    const key = `${STREAM_CHANNEL}/${ts}`;
+    const channel = pick(streamChannels, k);
+    const key = `${channel}/${ts}`;
     const sentAt = nowMs();
     const response = await sendEvent(
       botOrigin,
       SIGNING_SECRET,
       appMentionEnvelope({
         text: `<@${BOT_USER_ID}> ${id} ${QUESTIONS[k % QUESTIONS.length] ?? ''}`,
-        user: USERS[k % USERS.length] ?? 'U0001',
-        channel: STREAM_CHANNEL,
+        user: pick(streamUsers, Math.floor(k / PER_USER)),
+        channel,
         ts,
       }),
     );
     if (response.status !== 200) continue;
     await waitUntil(() => {
-      const row = questionState.get(STREAM_CHANNEL, ts) as { state: string } | undefined;
+      const row = questionState.get(channel, ts) as { state: string } | undefined;
       return row?.state === 'answered' || row?.state === 'failed';
     }, 30_000);
     // The PHR line follows the answer; waiting for it keeps one question's tail out of the next one's numbers.
@@ -521,9 +588,48 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     if (asRecord(asRecord(system.at(-1))?.cache_control)?.type === 'ephemeral') lastSystemBlockCached++;
   }
 
+  noteRss('streaming done');
+
+  // --- diagnostic: the same burst while no answer is being written -------------------------------------------
+  // The model is held, so the worker's 4 claimed answers wait and the event loop does nothing but ack. The
+  // gap to the live burst is what answering in the same process costs the acks.
+  let held: LiveResults['heldDiagnostic'];
+  if (config.diagnostics) {
+    progress('diagnostic: the burst again with the model held (no answer work while acking)');
+    const heldUsers = ids('UD', Math.ceil(config.events / PER_USER));
+    const heldChannels = ids('CD', Math.min(config.threads, Math.ceil(config.events / PER_CHANNEL)));
+    for (const [i, user] of heldUsers.entries()) slack.users.set(user, { name: `held${i + 1}` });
+    const heldThreads = Array.from({ length: config.threads }, (_, t) => {
+      const channel = pick(heldChannels, t);
+      return { channel, ts: seedThread(channel, pick(heldUsers, t), t) };
+    });
+    const heldBodies = Array.from({ length: config.events }, (_, i) => {
+      const thread = heldThreads[i % heldThreads.length] ?? { channel: pick(heldChannels, 0), ts: nextTs() };
+      const user = pick(heldUsers, Math.floor(i / PER_USER));
+      return mentionBody({
+        id: marker('WID', 500_000 + i),
+        n: i,
+        user,
+        channel: thread.channel,
+        threadTs: thread.ts,
+      });
+    });
+    const gate = anthropic.hold();
+    try {
+      const bareNext = await measureBare();
+      progress(`bare Bolt, next to it: ${describe(bareNext)}`);
+      await fire(botOrigin, refreshBodies());
+      const botHeld = stats(await fire(botOrigin, heldBodies));
+      progress(`bot with the model held: ${describe(botHeld)}`);
+      held = { bot: botHeld, bare: bareNext, p99Ratio: botHeld.latencyMs.p99 / bareNext.latencyMs.p99 };
+    } finally {
+      gate.release();
+    }
+    noteRss('held burst acked');
+  }
+
   // --- wind down -------------------------------------------------------------------------------------------
   botRss.stop();
-  const sampledMaxKib = botRss.maxKib;
   const finalHwmKib = statusKib(bot.pid, 'VmHWM');
   const botExitCode = await bot.stop(25_000);
   await bare.stop(2_000);
@@ -531,8 +637,9 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   return {
     config,
     order:
-      'bare Bolt round 1, then the bot burst (and its drain), then bare Bolt rounds 2..N; each measured run ' +
-      `is preceded by ${config.connections} no-op mentions that (re)open the keep-alive connections`,
+      'bare Bolt round 1 (after its warm-up), bot warm-up (answers drained), bare Bolt round 2, bot burst ' +
+      `(and its drain), bare Bolt rounds 3..${config.bareRounds}; every measured run is preceded by ` +
+      `${config.connections} no-op mentions (written by another app) that (re)open the keep-alive connections`,
     bare: {
       rounds: bareRounds,
       p99MedianMs: median(bareRounds.map((round) => round.latencyMs.p99)),
@@ -544,6 +651,8 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       expected: config.events,
       answeredExactlyOnce,
       anthropicRequestsForBurst,
+      modelRequestsDuringBurst: burstRequests.length,
+      privateNotes: stamps.ephemerals - ephemeralsBefore,
       anthropicDuplicates,
       slackMissing,
       slackDuplicates,
@@ -566,6 +675,9 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       sampledMaxMib: sampledMaxKib / 1024,
       afterStreamingHwmMib: finalHwmKib / 1024,
     },
+    rssTimeline,
+    memorySplitAfterDrain: memorySplit,
+    heldDiagnostic: held,
     botProblems: Object.fromEntries(bot.problems()),
     botExitCode,
     streaming: {

@@ -135,8 +135,11 @@ export async function waitForHealth(url: string, timeoutMs: number): Promise<voi
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 
-/** A field of /proc/<pid>/status in KiB (VmRSS: now, VmHWM: peak so far); NaN once the process is gone. */
-export function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+/**
+ * A field of /proc/<pid>/status in KiB (VmRSS: now, VmHWM: peak so far, RssAnon: heap and other private
+ * memory, RssFile: mapped files such as the node binary); NaN once the process is gone.
+ */
+export function statusKib(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
   try {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
       readFileSync(`/proc/${pid}/status`, 'utf8'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frontMatterTable, markdownToHtml } from '../../src/http/markdown-html.js';
+import { seededRandom as prng } from '../helpers/random.js';
 
 const md = (source: string): string => String(markdownToHtml(source));
 const REL = 'rel="noopener noreferrer nofollow"';
@@ -40,18 +41,6 @@ function assertInert(output: string, input: string): void {
   }
   if (stack.length > 0)
     throw new Error(`unclosed <${stack.join('>, <')}> for input ${JSON.stringify(input)}`);
-}
-
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [

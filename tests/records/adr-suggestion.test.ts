@@ -6,18 +6,7 @@ import {
   MAX_TITLE_LENGTH,
   stripAdrInstructions,
 } from '../../src/records/adr-suggestion.js';
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as seeded } from '../helpers/random.js';
 
 const ANSWER_BODY = [
   'Use a dedicated table and `SELECT ... FOR UPDATE SKIP LOCKED` so workers never take the same job:',

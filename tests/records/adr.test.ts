@@ -17,6 +17,7 @@ import {
   renderAdr,
   setAdrStatus,
 } from '../../src/records/adr.js';
+import { seededRandom as seeded } from '../helpers/random.js';
 
 function draft(overrides: Partial<AdrDraft> = {}): AdrDraft {
   return {
@@ -153,18 +154,6 @@ function changedLines(before: string, after: string): number[] {
   const b = after.split('\n');
   expect(b).toHaveLength(a.length);
   return a.flatMap((line, index) => (line === b[index] ? [] : [index]));
-}
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('file names and companion files', () => {

@@ -12,6 +12,7 @@ import {
   renderPhr,
   setPhrAdrLink,
 } from '../../src/records/phr.js';
+import { seededRandom as seeded } from '../helpers/random.js';
 
 const TEMPLATE_KEYS = [
   'id',
@@ -87,18 +88,6 @@ function fmLine(text: string, key: string): string {
     .find((candidate) => candidate.startsWith(`${key}:`));
   if (line === undefined) throw new Error(`no ${key} line`);
   return line;
-}
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Pieces chosen to break naive encodings: fences, headings, front matter markers, line ending variants. */

@@ -6,6 +6,7 @@ import {
   type RedactResult,
   redactSecrets,
 } from '../../src/security/redact.js';
+import { seededRandom as mulberry32 } from '../helpers/random.js';
 
 // Vendor-format fakes are assembled at runtime so secret scanners (push protection, gitleaks) do not flag this file.
 const j = (...parts: string[]): string => parts.join('');
@@ -958,15 +959,3 @@ describe('redactSecrets', () => {
     expect(result.redactions.map((r) => r.kind)).not.toContain('redaction-failed');
   });
 });
-
-/** A small seeded PRNG so the property test is reproducible without new packages. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -9,26 +9,11 @@ import {
   splitMarkdown,
   toSlackMarkdown,
 } from '../../src/slack/format.js';
+import { randomInt as int, seededRandom as prng } from '../helpers/random.js';
 
 const WJ = '\u2060';
 
 // --- deterministic randomness ----------------------------------------------------------------------
-
-/** mulberry32: tiny, fast, good enough to drive property tests reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function int(rng: () => number, lo: number, hi: number): number {
-  return lo + Math.floor(rng() * (hi - lo + 1));
-}
 
 function pick<T>(rng: () => number, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ADR_ACTIONS } from '../../src/slack/adr-cards.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
 import { lastUserText } from '../helpers/fake-anthropic.js';
+import { randomInt as int, seededRandom as prng } from '../helpers/random.js';
 import {
   appMentionEnvelope,
   blockActionsPayload,
@@ -29,22 +30,6 @@ const ONE_MB = 1024 * 1024;
 const ANSWER_WITHIN_MS = 8_000;
 
 // --- deterministic randomness ------------------------------------------------------------------------------
-
-/** mulberry32: tiny, fast, good enough to drive a reproducible fuzz. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function int(rng: () => number, lo: number, hi: number): number {
-  return lo + Math.floor(rng() * (hi - lo + 1));
-}
 
 function pick<T>(rng: () => number, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];

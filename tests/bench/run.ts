@@ -1,0 +1,403 @@
+// `npm run bench`: measures the bot against its performance targets and prints one table (also written to
+// .bench/results.json). Exits 0 whatever the numbers are; non-zero only when the bench itself broke.
+// Knobs (env): see tests/bench/README.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Cleanup, envInt, fixed, progress, ROOT, type Summary } from './common.js';
+import { defaultHistoryBudget, type HistoryBudgetResults, runHistoryBudget } from './cost.js';
+import { type LiveResults, runLive } from './live.js';
+import { runStorage, type StorageResults } from './storage.js';
+
+interface Row {
+  part: string;
+  measure: string;
+  value: string;
+  target: string;
+  result: 'PASS' | 'FAIL' | '';
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Rebuilds dist/ (incrementally) when src/ changed since the last build, so the child runs current code. */
+function ensureBuilt(): void {
+  const main = join(ROOT, 'dist', 'main.js');
+  const info = join(ROOT, 'dist', '.tsbuildinfo');
+  // An incremental build rewrites only the outputs that changed, but its .tsbuildinfo every time it builds.
+  const builtAt = existsSync(main) ? statSync(existsSync(info) ? info : main).mtimeMs : 0;
+  if (builtAt > newestMtime(join(ROOT, 'src'))) return;
+  progress('building dist/ (tsc -p tsconfig.build.json)');
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: ['ignore', 2, 2] },
+  );
+  if (result.status !== 0) throw new Error(`building dist/ failed (tsc exited ${result.status})`);
+}
+
+function machine() {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model ?? 'unknown',
+    cores: list.length,
+    memoryGiB: totalmem() / 1024 ** 3,
+    node: process.version,
+    os: `${process.platform} ${release()}`,
+    loadAverage: loadavg(),
+  };
+}
+
+const pass = (ok: boolean): 'PASS' | 'FAIL' => (ok ? 'PASS' : 'FAIL');
+const ms = (value: number) => `${fixed(value)} ms`;
+const quartet = (s: Summary) => `${fixed(s.p50)} / ${fixed(s.p90)} / ${fixed(s.p99)} / ${fixed(s.max)} ms`;
+const count = (value: number) => value.toLocaleString('en');
+
+function liveRows(live: LiveResults): Row[] {
+  const { bot, bare, answers, drain, rss, streaming, cache } = live;
+  const bareOk = bare.rounds.reduce((sum, round) => sum + round.ok200, 0);
+  const bareSent = bare.rounds.reduce((sum, round) => sum + round.sent, 0);
+  const medianOf = (pick: (s: Summary) => number) => {
+    const values = bare.rounds.map((round) => pick(round.latencyMs)).sort((a, b) => a - b);
+    return values[Math.ceil(values.length / 2) - 1] ?? Number.NaN;
+  };
+  const bareMedian: Summary = {
+    count: bare.rounds[0]?.latencyMs.count ?? 0,
+    p50: medianOf((s) => s.p50),
+    p90: medianOf((s) => s.p90),
+    p99: medianOf((s) => s.p99),
+    max: medianOf((s) => s.max),
+    mean: medianOf((s) => s.mean),
+  };
+  const drainBound = live.config.drainTimeoutMs / 1000;
+  const cached = cache.requests > 0 ? (cache.systemWithCacheControl / cache.requests) * 100 : Number.NaN;
+  return [
+    {
+      part: '1 burst',
+      measure: `HTTP 200 acks: bot · bare Bolt (${bare.rounds.length} rounds)`,
+      value: `${count(bot.ok200)}/${count(bot.sent)} · ${count(bareOk)}/${count(bareSent)}`,
+      target: 'all 200',
+      result: pass(bot.ok200 === bot.sent && bareOk === bareSent),
+    },
+    {
+      part: '1 burst',
+      measure: 'bot ack p50 / p90 / p99 / max',
+      value: quartet(bot.latencyMs),
+      target: '',
+      result: '',
+    },
+    {
+      part: '1 burst',
+      measure: 'bare Bolt ack p50 / p90 / p99 / max (median of rounds)',
+      value: quartet(bareMedian),
+      target: '',
+      result: '',
+    },
+    {
+      part: '1 burst',
+      measure: 'bare Bolt p99 per round',
+      value: `${bare.rounds.map((round) => fixed(round.latencyMs.p99)).join(' · ')} ms`,
+      target: '',
+      result: '',
+    },
+    {
+      part: '1 burst',
+      measure: 'throughput bot · bare Bolt (round 1)',
+      value: `${fixed(bot.requestsPerSecond, 0)} · ${fixed(bare.rounds[0]?.requestsPerSecond ?? Number.NaN, 0)} req/s`,
+      target: '',
+      result: '',
+    },
+    {
+      part: '1 burst',
+      measure: 'ack p99 ratio bot / bare Bolt',
+      value: `${fixed(live.p99Ratio)}x`,
+      target: '<= 1.5x',
+      result: pass(live.p99Ratio <= 1.5),
+    },
+    {
+      part: '1 burst',
+      measure: `questions answered exactly once (model requests; ${answers.privateNotes} refusals)`,
+      value: `${count(answers.answeredExactlyOnce)}/${count(answers.expected)} (${count(answers.modelRequestsDuringBurst)})`,
+      target: `${count(answers.expected)} (${count(answers.expected)})`,
+      result: pass(
+        answers.answeredExactlyOnce === answers.expected &&
+          answers.modelRequestsDuringBurst === answers.expected &&
+          answers.anthropicRequestsForBurst === answers.expected &&
+          answers.privateNotes === 0,
+      ),
+    },
+    {
+      part: '1 burst',
+      measure: 'drain: first request -> last stopStream',
+      value: drain.timedOut
+        ? `gave up after ${drainBound} s`
+        : `${fixed(drain.ms / 1000, 1)} s (${fixed(drain.answersPerSecond, 1)} answers/s)`,
+      target: `< ${drainBound} s (bound)`,
+      result: pass(!drain.timedOut),
+    },
+    {
+      part: '1 burst',
+      measure: 'bot peak RSS (VmHWM · sampled 50 ms) · bare Bolt',
+      value: `${fixed(rss.vmHwmMib, 0)} · ${fixed(rss.sampledMaxMib, 0)} · ${fixed(bare.peakRssMib, 0)} MiB`,
+      target: '<= 256 MiB',
+      result: pass(rss.peakMib <= 256),
+    },
+    {
+      part: '1 burst',
+      measure: '  bot RSS after start / warm-up / burst acks / drain (anon · file at drain)',
+      value: `${live.rssTimeline
+        .slice(0, 4)
+        .map((point) => fixed(point.rssMib, 0))
+        .join(
+          ' / ',
+        )} MiB (${fixed(live.memorySplitAfterDrain.anonMib, 0)} · ${fixed(live.memorySplitAfterDrain.fileMib, 0)})`,
+      target: '',
+      result: '',
+    },
+    ...(live.heldDiagnostic
+      ? [
+          {
+            part: '1 burst',
+            measure: '  diagnostic: model held (no answering while acking): bot p99 · bare p99 · ratio',
+            value: `${fixed(live.heldDiagnostic.bot.latencyMs.p99)} · ${fixed(live.heldDiagnostic.bare.latencyMs.p99)} ms · ${fixed(live.heldDiagnostic.p99Ratio)}x`,
+            target: '',
+            result: '' as const,
+          },
+        ]
+      : []),
+    {
+      part: '2 stream',
+      measure: `first token -> first text at Slack p50 (p90 / p99), ${streaming.tokenDelayMs} ms/chunk`,
+      value: `${ms(streaming.firstTokenToFirstTextMs.p50)} (${fixed(streaming.firstTokenToFirstTextMs.p90)} / ${fixed(streaming.firstTokenToFirstTextMs.p99)})`,
+      target: '<= 50 ms',
+      result: pass(streaming.measured === streaming.questions && streaming.firstTokenToFirstTextMs.p50 <= 50),
+    },
+    {
+      part: '2 stream',
+      measure: `mention sent -> first token · -> first text p50 (${streaming.measured}/${streaming.questions} measured)`,
+      value: `${ms(streaming.mentionToFirstTokenMs.p50)} · ${ms(streaming.mentionToFirstTextMs.p50)}`,
+      target: '',
+      result: '',
+    },
+    {
+      part: '4 cost',
+      measure: 'model requests with cache_control on the system prompt',
+      value: `${count(cache.systemWithCacheControl)}/${count(cache.requests)} (${fixed(cached, 1)}%)`,
+      target: '100%',
+      result: pass(cache.requests > 0 && cache.systemWithCacheControl === cache.requests),
+    },
+  ];
+}
+
+function storageRows(storage: StorageResults): Row[] {
+  const { build, prompt, accept, config } = storage;
+  const rounds = `median of ${config.rounds} rounds x ${count(config.promptIterations)}`;
+  return [
+    {
+      part: '3 storage',
+      measure: `build ${count(config.turns)} turns / ${count(config.threads)} threads (+${count(build.questions)} questions)`,
+      value: `${fixed(build.seconds, 1)} s, ${count(Math.round(build.rowsPerSecond))} turns/s, ${fixed(build.fileMiB, 0)} MiB`,
+      target: '~1-2 min',
+      result: '',
+    },
+    {
+      part: '3 storage',
+      measure: `prompt for a ${prompt.turnsPerThread}-turn thread p50 / p99 (${rounds})`,
+      value: `${ms(prompt.p50Ms)} / ${ms(prompt.p99Ms)}`,
+      target: 'p99 <= 2 ms',
+      result: pass(prompt.p99Ms <= 2),
+    },
+    {
+      part: '3 storage',
+      measure: '  of which turns() query · buildPrompt, p50 / p99',
+      value: `${fixed(prompt.queryP50Ms)} / ${fixed(prompt.queryP99Ms)} · ${fixed(prompt.buildP50Ms)} / ${fixed(prompt.buildP99Ms)} ms`,
+      target: '',
+      result: '',
+    },
+    {
+      part: '3 storage',
+      measure: '  diagnostic p50 / p99: rows of a thread contiguous · PRAGMA mmap_size=4GiB',
+      value: `${fixed(prompt.diagnosticContiguousRows.p50)} / ${fixed(prompt.diagnosticContiguousRows.p99)} · ${fixed(prompt.diagnosticWithMmap.p50)} / ${fixed(prompt.diagnosticWithMmap.p99)} ms`,
+      target: '',
+      result: '',
+    },
+    {
+      part: '3 storage',
+      measure: `InboxStore.accept, fresh event p50 / p99 (median of ${config.rounds} rounds x ${count(config.acceptIterations)})`,
+      value: `${fixed(accept.p50Ms, 3)} / ${fixed(accept.p99Ms, 3)} ms (max ${fixed(accept.maxMs, 1)})`,
+      target: 'p99 <= 1 ms',
+      result: pass(accept.p99Ms <= 1 && accept.accepted === accept.expected && accept.retryDropped),
+    },
+    {
+      part: '3 storage',
+      measure: '  accepts over 1 ms per round · diagnostic p99 with wal_autocheckpoint=0',
+      value: `${accept.over1msPerRound.join(' · ')} · ${fixed(accept.diagnosticWithoutAutoCheckpoint.p99, 3)} ms`,
+      target: '',
+      result: '',
+    },
+    {
+      part: '3 storage',
+      measure: `  diagnostic: PHR numbering (readdirSync per answer) with ${storage.phrNumbering.map((point) => count(point.files)).join(' · ')} files`,
+      value: `${storage.phrNumbering.map((point) => fixed(point.ms)).join(' · ')} ms`,
+      target: '',
+      result: '',
+    },
+  ];
+}
+
+function historyRows(history: HistoryBudgetResults): Row[] {
+  return [
+    {
+      part: '4 cost',
+      measure: `${history.turns}-turn thread prompt (avg ${fixed(history.averageTurnChars, 0)} chars/turn), est. tokens`,
+      value: `${count(history.estimatedTokens)} of ${count(history.budgetTokens)}; kept ${history.keptMessages} msgs, omitted ${history.omittedTurns} turns`,
+      target: '<= budget',
+      result: pass(
+        history.estimatedTokens <= history.budgetTokens && history.recountedTokens <= history.budgetTokens,
+      ),
+    },
+  ];
+}
+
+function renderTable(rows: Row[]): string {
+  const cells = [
+    ['part', 'measure', 'value', 'target', 'result'],
+    ...rows.map((row) => [row.part, row.measure, row.value, row.target, row.result]),
+  ];
+  const widths = [0, 1, 2, 3, 4].map((column) => Math.max(...cells.map((line) => line[column]?.length ?? 0)));
+  const render = (line: string[]) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  const [header, ...body] = cells;
+  return [render(header ?? []), rule, ...body.map(render)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const cleanup = new Cleanup();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    progress(`${signal}: cleaning up`);
+    cleanup.run().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const parts = new Set(
+    (process.env.BENCH_PARTS ?? 'live,cost,storage').split(',').map((part) => part.trim()),
+  );
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = { generatedAt: new Date().toISOString(), machine: machine() };
+  let broken: unknown;
+  const started = Date.now();
+  try {
+    const budget = defaultHistoryBudget();
+    if (parts.has('live')) {
+      ensureBuilt();
+      const live = await runLive(
+        {
+          events: envInt('BENCH_EVENTS', 1_200, 1),
+          threads: envInt('BENCH_THREADS', 100, 1),
+          connections: envInt('BENCH_CONNECTIONS', 40, 1),
+          warmup: envInt('BENCH_WARMUP', 50, 1),
+          bareRounds: envInt('BENCH_BARE_ROUNDS', 3, 1),
+          drainTimeoutMs: envInt('BENCH_DRAIN_TIMEOUT_MS', 300_000, 1_000),
+          burstTokenDelayMs: envInt('BENCH_BURST_TOKEN_DELAY_MS', 0),
+          streamTokenDelayMs: envInt('BENCH_TOKEN_DELAY_MS', 20),
+          streamQuestions: envInt('BENCH_STREAM_QUESTIONS', 30, 1),
+          diagnostics: process.env.BENCH_DIAGNOSTICS !== '0',
+        },
+        cleanup,
+      );
+      results.live = live;
+      rows.push(...liveRows(live));
+    }
+    if (parts.has('cost')) {
+      const history = runHistoryBudget(envInt('BENCH_HISTORY_TURNS', 300, 2), budget);
+      results.history = history;
+      rows.push(...historyRows(history));
+    }
+    if (parts.has('storage')) {
+      const storage = runStorage(
+        {
+          turns: envInt('BENCH_TURNS', 1_000_000, 1_000),
+          threads: envInt('BENCH_STORAGE_THREADS', 100_000, 10),
+          longThreads: envInt('BENCH_LONG_THREADS', 1_000, 1),
+          longThreadTurns: 200,
+          promptIterations: envInt('BENCH_PROMPT_ITERATIONS', 1_000, 1),
+          acceptIterations: envInt('BENCH_ACCEPT_ITERATIONS', 5_000, 1),
+          rounds: envInt('BENCH_STORAGE_ROUNDS', 3, 1),
+          budgetTokens: budget,
+        },
+        cleanup,
+      );
+      results.storage = storage;
+      rows.push(...storageRows(storage));
+    }
+  } catch (error) {
+    broken = error;
+  } finally {
+    await cleanup.run();
+  }
+  // Whatever failed after a signal failed because the cleanup pulled the servers away.
+  if (interrupted) return 130;
+
+  const order = ['1 burst', '2 stream', '3 storage', '4 cost'];
+  rows.sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part));
+  results.rows = rows;
+  results.seconds = (Date.now() - started) / 1000;
+  const info = results.machine as ReturnType<typeof machine>;
+  const out = [
+    '',
+    `machine: ${info.cpu} x ${info.cores}, ${fixed(info.memoryGiB, 1)} GiB, node ${info.node}, ${info.os}, ` +
+      `load average at start ${info.loadAverage.map((value) => fixed(value)).join(' ')}, ` +
+      `at end ${loadavg()
+        .map((value) => fixed(value))
+        .join(' ')}`,
+    '',
+    renderTable(rows),
+    '',
+  ];
+  const live = results.live as LiveResults | undefined;
+  if (live) {
+    out.push(`order: ${live.order}`);
+    const problems = Object.entries(live.botProblems);
+    out.push(
+      `bot exit code after SIGTERM: ${live.botExitCode}; bot warn/error log lines: ${
+        problems.length ? problems.map(([msg, n]) => `${msg} x${n}`).join('; ') : 'none'
+      }`,
+    );
+  }
+  out.push(`took ${fixed((Date.now() - started) / 1000, 0)} s; results in .bench/results.json`, '');
+  process.stdout.write(out.join('\n'));
+
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  if (broken !== undefined) {
+    results.error = broken instanceof Error ? (broken.stack ?? broken.message) : String(broken);
+  }
+  writeFileSync(join(ROOT, '.bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (broken !== undefined) {
+    process.stderr.write(`\nThe bench broke: ${results.error as string}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `The bench broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
