@@ -78,6 +78,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // The listener only writes the question to SQLite; answering waits until that write is done,
       // so an ack always means the question is safe on disk.
       processBeforeResponse: true,
+      // The bot's HTTP server verifies every request's signature before Bolt sees it
+      // (src/http/slack-gate.ts); this receiver is never reachable any other way.
+      signatureVerification: false,
       // Bolt hands us each request after reading and verifying it: note what it was, for ack metrics.
       customPropertiesExtractor: (req) => {
         const body = (req as { rawBody?: Buffer }).rawBody?.subarray(0, 8).toString() ?? '';

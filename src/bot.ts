@@ -29,7 +29,7 @@ import { usageText } from './slack/messages.js';
 import { createUserNames } from './slack/user-names.js';
 import { AdrStore } from './store/adr-store.js';
 import { ConversationStore } from './store/conversation-store.js';
-import { type Db, openDatabase, openReadinessProbe } from './store/database.js';
+import { checkpointInBackground, type Db, openDatabase, openReadinessProbe } from './store/database.js';
 import { InboxStore } from './store/inbox-store.js';
 import { RecordStore } from './store/record-store.js';
 
@@ -75,6 +75,9 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
   const model = resolveModel(agent.model, config.anthropic.modelOverride);
 
   const db: Db = openDatabase(config.databasePath);
+  const checkpointer = checkpointInBackground(db, config.databasePath, (error) =>
+    logger.error('background checkpoints stopped; SQLite checkpoints on its own again', { error }),
+  );
   let server: Server | undefined;
   try {
     const inbox = new InboxStore(db, now);
@@ -337,6 +340,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
           openServer.closeAllConnections();
           await closed;
           readinessProbe.close();
+          await checkpointer.stop();
           db.close();
           logger.info('stopped');
         })();
@@ -345,6 +349,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     };
   } catch (error) {
     server?.close();
+    await checkpointer.stop();
     db.close();
     throw error;
   }

@@ -10,7 +10,7 @@ import type { ConversationStore } from '../store/conversation-store.js';
 import type { RecordStore } from '../store/record-store.js';
 import { ADR_DIR, ADR_DIR_FILE, adrFileName, readAdr, renderAdr, setAdrStatus } from './adr.js';
 import { AdrDraftError, adrDraftRequest, parseAdrDraft } from './adr-draft.js';
-import { createNumberedFile, highestNumberIn } from './numbered-files.js';
+import { createNumberedFile, FolderNumbers } from './numbered-files.js';
 import { padId, setPhrAdrLink } from './phr.js';
 
 export interface AdrRef {
@@ -61,6 +61,7 @@ export interface AdrServiceOptions {
 export function createAdrService(options: AdrServiceOptions) {
   const now = options.now ?? (() => new Date());
   const folder = join(options.dataDir, ADR_DIR);
+  const numbers = new FolderNumbers();
   const ref = (adr: Adr): AdrRef => ({
     number: adr.number,
     label: `ADR-${padId(adr.number)}`,
@@ -143,7 +144,7 @@ export function createAdrService(options: AdrServiceOptions) {
         const phr = suggestion.phrPublicId ? options.records.phr(suggestion.phrPublicId) : undefined;
         const date = now().toISOString();
         const adr = options.adrs.transaction(() => {
-          const first = Math.max(options.adrs.maxNumber(), highestNumberIn(folder)) + 1;
+          const first = Math.max(options.adrs.maxNumber(), numbers.highest(folder)) + 1;
           const record = (number: number) => ({
             fileName: adrFileName(number, suggestion.title),
             text: renderAdr({
@@ -168,7 +169,7 @@ export function createAdrService(options: AdrServiceOptions) {
           let file: { number: number; fileName: string; text: string } = { number: first, ...record(first) };
           let filePath: string | null = null;
           try {
-            file = createNumberedFile(folder, first, record);
+            file = createNumberedFile(folder, first, record, numbers);
             filePath = join(ADR_DIR, file.fileName);
             const marker = join(options.dataDir, ADR_DIR_FILE);
             if (!existsSync(marker)) writeFileSync(marker, `${ADR_DIR}\n`, { mode: 0o600 });

@@ -5,7 +5,7 @@ import { newPublicId, recordUrl } from '../http/links.js';
 import type { RecordDocument } from '../http/record-pages.js';
 import type { Logger } from '../log.js';
 import type { PhrRow, RecordStore } from '../store/record-store.js';
-import { createNumberedFile, highestNumberIn } from './numbered-files.js';
+import { createNumberedFile, FolderNumbers } from './numbered-files.js';
 import { type PhrRecord, type PhrStage, padId, parsePhr, phrFileName, phrRoute, renderPhr } from './phr.js';
 import { phrTitle, topicLabels } from './title.js';
 
@@ -78,6 +78,7 @@ export const PROMPTS_DIR = join('history', 'prompts');
  */
 export function createPromptHistory(options: PromptHistoryOptions): PromptHistory {
   const now = options.now ?? (() => new Date());
+  const numbers = new FolderNumbers();
   const link = (publicId: string) => recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', publicId);
   const refOf = (row: PhrRow): PhrRef => ({
     label: `PHR-${padId(row.number)} (${row.route})`,
@@ -148,15 +149,20 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
         const folder = join(options.dataDir, PROMPTS_DIR, route);
 
         const written = options.store.transaction(() => {
-          const first = Math.max(options.store.maxPhrNumber(route), highestNumberIn(folder)) + 1;
+          const first = Math.max(options.store.maxPhrNumber(route), numbers.highest(folder)) + 1;
           let number = first;
           let markdown = renderPhr({ ...base, id: number });
           let path: string | null = null;
           try {
-            const file = createNumberedFile(folder, first, (candidate) => ({
-              fileName: phrFileName(candidate, title, stage),
-              text: renderPhr({ ...base, id: candidate }),
-            }));
+            const file = createNumberedFile(
+              folder,
+              first,
+              (candidate) => ({
+                fileName: phrFileName(candidate, title, stage),
+                text: renderPhr({ ...base, id: candidate }),
+              }),
+              numbers,
+            );
             ({ number, text: markdown } = file);
             path = join(PROMPTS_DIR, route, file.fileName);
           } catch (error) {

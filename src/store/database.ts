@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -38,6 +39,20 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 5000');
   migrate(db, path);
   return db;
+}
+
+/**
+ * For the long-running bot: automatic checkpoints off on this connection, a background thread does
+ * them instead (see checkpointer.ts). Short-lived tools keep SQLite's default.
+ */
+export function checkpointInBackground(db: Db, path: string, onError?: (error: Error) => void): Checkpointer {
+  if (path === ':memory:') return { stop: async () => {} };
+  db.pragma('wal_autocheckpoint = 0');
+  return startCheckpointer(path, 1_000, (error) => {
+    // Fall back to SQLite's own checkpoints rather than let the WAL grow.
+    db.pragma('wal_autocheckpoint = 1000');
+    onError?.(error);
+  });
 }
 
 function migrate(db: Db, path: string): void {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPrompt } from '../../src/conversation/prompt.js';
-import { highestNumberIn } from '../../src/records/numbered-files.js';
+import { FolderNumbers } from '../../src/records/numbered-files.js';
 import { ConversationStore } from '../../src/store/conversation-store.js';
 import { openDatabase } from '../../src/store/database.js';
 import { InboxStore } from '../../src/store/inbox-store.js';
@@ -62,7 +62,7 @@ export interface StorageResults {
     /** One extra round with PRAGMA wal_autocheckpoint = 0 (not what the bot does). */
     diagnosticWithoutAutoCheckpoint: Summary;
   };
-  /** Median time of one highestNumberIn() (readdirSync) over a records folder of `files` files. */
+  /** Median time of one uncached folder scan (readdirSync) over a records folder of `files` files; the bot now scans once per folder. */
   phrNumbering: { files: number; ms: number }[];
 }
 
@@ -323,7 +323,7 @@ export function runStorage(config: StorageConfig, cleanup: Cleanup): StorageResu
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      highestNumberIn(folder);
+      new FolderNumbers().highest(folder);
       times.push(performance.now() - t0);
     }
     phrNumbering.push({ files: target, ms: median(times) });
