@@ -56,14 +56,16 @@ export class ConversationStore {
       INSERT INTO threads (channel_id, thread_ts, team_id, created_at)
       VALUES (@channelId, @threadTs, @teamId, @now) ON CONFLICT DO NOTHING`);
     this.#addTurn = db.prepare(`
-      INSERT INTO turns (channel_id, thread_ts, role, user_id, user_name, text, message_ts, created_at)
-      VALUES (@channelId, @threadTs, @role, @userId, @userName, @text, @messageTs, @now)
+      INSERT INTO turns (channel_id, thread_ts, id, role, user_id, user_name, text, message_ts, created_at)
+      VALUES (@channelId, @threadTs,
+              (SELECT coalesce(max(id), 0) + 1 FROM turns WHERE channel_id = @channelId AND thread_ts = @threadTs),
+              @role, @userId, @userName, @text, @messageTs, @now)
       ON CONFLICT DO NOTHING`);
     this.#turns = db.prepare(`
       SELECT id, role, user_id, user_name, text, message_ts FROM turns
       WHERE channel_id = @channelId AND thread_ts = @threadTs ORDER BY id`);
     this.#latestThread = db.prepare(
-      'SELECT thread_ts FROM turns WHERE channel_id = ? ORDER BY id DESC LIMIT 1',
+      'SELECT thread_ts FROM turns WHERE channel_id = ? ORDER BY created_at DESC LIMIT 1',
     );
     this.#deleteTurnsBefore = db.prepare('DELETE FROM turns WHERE created_at < ?');
     this.#userName = db.prepare('SELECT name, fetched_at FROM users WHERE user_id = ?');

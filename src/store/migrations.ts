@@ -153,4 +153,27 @@ export const MIGRATIONS: readonly string[] = [
   -- Each answer's estimated cost, from the price table at the time it was answered.
   ALTER TABLE phrs ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0;
   `,
+  `
+  -- Turns clustered by thread (WITHOUT ROWID, keyed by channel, thread and a per-thread sequence):
+  -- reading a long thread is one contiguous range instead of a row lookup per turn.
+  CREATE TABLE turns_clustered (
+    channel_id TEXT NOT NULL,
+    thread_ts  TEXT NOT NULL,
+    id         INTEGER NOT NULL,
+    role       TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    user_id    TEXT,
+    user_name  TEXT,
+    text       TEXT NOT NULL,
+    message_ts TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (channel_id, thread_ts, id)
+  ) WITHOUT ROWID;
+  INSERT INTO turns_clustered
+    SELECT channel_id, thread_ts, id, role, user_id, user_name, text, message_ts, created_at FROM turns;
+  DROP TABLE turns;
+  ALTER TABLE turns_clustered RENAME TO turns;
+  CREATE UNIQUE INDEX turns_by_message ON turns (channel_id, message_ts) WHERE message_ts IS NOT NULL;
+  CREATE INDEX turns_by_age ON turns (created_at);
+  CREATE INDEX turns_by_channel_age ON turns (channel_id, created_at);
+  `,
 ];

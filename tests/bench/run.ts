@@ -236,7 +236,7 @@ function storageRows(storage: StorageResults): Row[] {
     },
     {
       part: '3 storage',
-      measure: '  accepts over 1 ms per round · diagnostic p99 with wal_autocheckpoint=0',
+      measure: '  accepts over 1 ms per round · diagnostic p99 with SQLite auto-checkpoints on',
       value: `${accept.over1msPerRound.join(' · ')} · ${fixed(accept.diagnosticWithoutAutoCheckpoint.p99, 3)} ms`,
       target: '',
       result: '',
