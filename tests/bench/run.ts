@@ -327,7 +327,7 @@ async function main(): Promise<number> {
       rows.push(...historyRows(history));
     }
     if (parts.has('storage')) {
-      const storage = runStorage(
+      const storage = await runStorage(
         {
           turns: envInt('BENCH_TURNS', 1_000_000, 1_000),
           threads: envInt('BENCH_STORAGE_THREADS', 100_000, 10),

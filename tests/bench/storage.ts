@@ -78,7 +78,7 @@ const threadTs = (t: number) => `${1_600_000_000 + t}.000100`;
 const messageTs = (i: number) =>
   `${1_700_000_000 + Math.floor(i / 100_000)}.${String(i % 100_000).padStart(6, '0')}`;
 
-export function runStorage(config: StorageConfig, cleanup: Cleanup): StorageResults {
+export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promise<StorageResults> {
   const dir = mkdtempSync(join(tmpdir(), 'fastapi-bot-bench-store-'));
   cleanup.add('remove the storage temp dir', () => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'bot.db');
