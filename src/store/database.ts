@@ -32,6 +32,14 @@ export function openDatabase(path: string): Db {
     }
   }
   const db = new Database(path);
+  // Larger pages hold more turns each, so a long thread is fewer page reads. Only a new, empty file
+  // takes a page size (before WAL is switched on); existing databases keep theirs.
+  if (
+    (db.pragma('user_version', { simple: true }) as number) === 0 &&
+    (db.pragma('page_count', { simple: true }) as number) === 0
+  ) {
+    db.pragma('page_size = 16384');
+  }
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
