@@ -86,21 +86,8 @@ export function fixed(value: number, digits = 2): string {
 // Deterministic randomness: runs are comparable because the data is the same every time
 // ---------------------------------------------------------------------------------------------------------
 
-/** mulberry32: small, fast, good enough to shuffle rows and pick lengths. */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-export function randomInt(rng: () => number, min: number, max: number): number {
-  return min + Math.floor(rng() * (max - min + 1));
-}
+/** Shared with the property tests: mulberry32, good enough to shuffle rows and pick lengths. */
+export { randomInt, seededRandom as createRng } from '../helpers/random.js';
 
 const WORDS = (
   'fastapi endpoint dependency injection pydantic model validation async await sqlalchemy session ' +
