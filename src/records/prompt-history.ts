@@ -4,6 +4,7 @@ import type { Usage } from '../claude/claude.js';
 import { newPublicId, recordUrl } from '../http/links.js';
 import type { RecordDocument } from '../http/record-pages.js';
 import type { Logger } from '../log.js';
+import { REDACTED } from '../security/redact.js';
 import type { PhrRow, RecordStore } from '../store/record-store.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
 import { type PhrRecord, type PhrStage, padId, parsePhr, phrFileName, phrRoute, renderPhr } from './phr.js';
@@ -100,7 +101,8 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
         const stage = (binding?.stage ?? 'general') as PhrStage;
         const feature = binding?.feature ?? null;
         const route = phrRoute(stage, feature);
-        const title = phrTitle(exchange.prompt);
+        // A redaction marker is not a topic.
+        const title = phrTitle(exchange.prompt.replaceAll(REDACTED, ' '));
         const createdAt = now();
         const publicId = newPublicId();
         const base: Omit<PhrRecord, 'id'> = {
