@@ -260,6 +260,18 @@ describe('documenting an ADR', () => {
   });
 });
 
+describe('buttons it does not know', () => {
+  it('acknowledges them at once and changes nothing', async () => {
+    const h = await startHarness();
+    const res = await h.action(
+      blockActionsPayload({ action_id: 'legacy_button', value: 'x', message_ts: nextTs() }),
+    );
+    expect(res.status).toBe(200);
+    expect(h.logs.some((l) => l.msg === 'event ignored' && l.reason === 'unknown_action')).toBe(true);
+    expect(h.slack.calls.filter((c) => c.method !== 'auth.test')).toHaveLength(0);
+  });
+});
+
 describe('accepting and rejecting', () => {
   async function proposed(h: H) {
     const where = await answerWithSuggestion(h);
