@@ -4,6 +4,7 @@ import {
   HTTPReceiver,
   LogLevel,
   type Receiver,
+  type ReceiverEvent,
   SocketModeReceiver,
 } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
@@ -94,7 +95,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver = http;
   }
 
-  const app = new App({
+  // In Socket Mode Bolt would ack an event before the listener has written it down; deferring the ack
+  // to the end of processing gives Socket Mode the guarantee HTTP mode gets from processBeforeResponse.
+  const app = new (options.appToken ? AckAfterProcessingApp : App)({
     token: options.botToken,
     receiver,
     logger: boltLogger,
@@ -103,8 +106,34 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   app.error(async (error) => {
     options.logger.error('slack listener failed', { error: describeError(error) });
+    // Rethrown so the request is not acknowledged as if it had been stored: HTTP answers 500 and Socket
+    // Mode sends no ack, and Slack delivers the event again.
+    throw error;
   });
   return { app, http, socket, surfaceOf: (req) => surfaces.get(req) };
+}
+
+/**
+ * Holds every ack until Bolt has run the listeners, then sends it (with whatever response a listener
+ * gave). Listeners only record the question or start background work, so this adds a SQLite write's
+ * worth of latency to the ack and makes an ack mean "stored".
+ */
+class AckAfterProcessingApp extends App {
+  override async processEvent(event: ReceiverEvent): Promise<void> {
+    const send = event.ack;
+    let acked = false;
+    let response: unknown;
+    const held: ReceiverEvent = {
+      ...event,
+      ack: async (value?: unknown) => {
+        acked = true;
+        response = value;
+      },
+    };
+    // A failed listener leaves the event unacknowledged, so Slack delivers it again.
+    await super.processEvent(held);
+    if (acked) await send(response);
+  }
 }
 
 /** Bolt and the Web API client log through ours, so every line is structured and leveled alike. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startHarness } from '../helpers/bot-harness.js';
 import { appMentionEnvelope, messageEnvelope, nextTs } from '../helpers/slack-requests.js';
@@ -237,5 +238,22 @@ describe('answering in Slack', () => {
       expect(answers).toHaveLength(1);
     }
     expect(botText(h, 'C0001', first)).toMatch(/restarted while answering|interrupted by a restart/);
+  });
+});
+
+describe('an acknowledgement means the question is stored', () => {
+  it('answers 500 when the question cannot be written, and takes Slack’s retry once it can', async () => {
+    const h = await startHarness();
+    const blocker = new Database(h.env.DATABASE_PATH as string);
+    blocker.exec('BEGIN EXCLUSIVE');
+    const ts = nextTs();
+    const mention = appMentionEnvelope({ text: '<@UBOT> stored?', ts });
+    // The write waits for the lock (busy_timeout), then fails: no 200, so Slack will redeliver.
+    expect((await h.event(mention)).status).toBe(500);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    expect((await h.event(mention, { retryNum: 1, retryReason: 'http_error' })).status).toBe(200);
+    await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[0]);
+    expect(h.anthropic.requests).toHaveLength(1);
   });
 });
