@@ -23,6 +23,7 @@ import { redactSecrets } from './security/redact.js';
 import { createAdrFlow } from './slack/adr-flow.js';
 import { createAnswerQuestion } from './slack/answer-question.js';
 import { createApproverCheck } from './slack/approvers.js';
+import { postEphemeral } from './slack/ephemeral.js';
 import { slackErrorCode } from './slack/errors.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { usageText } from './slack/messages.js';
@@ -235,21 +236,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         ignored: (reason) => metrics.ignoredEvent(reason),
       },
       tellPrivately: (where, text) =>
-        tasks.run('tell privately', async () => {
-          await client.chat
-            .postEphemeral({
-              channel: where.channelId,
-              user: where.userId,
-              text,
-              ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
-            })
-            .catch((error: unknown) =>
-              logger.warn('ephemeral not delivered', {
-                channel: where.channelId,
-                slack_error: slackErrorCode(error),
-              }),
-            );
-        }),
+        tasks.run('tell privately', () => postEphemeral(client, logger, where, text)),
       logger,
     });
 

@@ -11,7 +11,7 @@ import type { RecordStore } from '../store/record-store.js';
 import { ADR_DIR, ADR_DIR_FILE, adrFileName, readAdr, renderAdr, setAdrStatus } from './adr.js';
 import { AdrDraftError, adrDraftRequest, parseAdrDraft } from './adr-draft.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
-import { padId, setPhrAdrLink } from './phr.js';
+import { padId, phrLabel, setPhrAdrLink } from './phr.js';
 
 export interface AdrRef {
   number: number;
@@ -158,7 +158,7 @@ export function createAdrService(options: AdrServiceOptions) {
                 threadPermalink: input.permalink,
                 phr: phr
                   ? {
-                      label: `PHR-${padId(phr.number)} (${phr.route})`,
+                      label: phrLabel(phr.number, phr.route),
                       url: recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', phr.publicId),
                     }
                   : null,

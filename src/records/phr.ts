@@ -123,6 +123,11 @@ function assertStage(stage: string): asserts stage is PhrStage {
   }
 }
 
+/** `PHR-0007 (general)`: numbers are per folder, so the folder is always shown beside the number. */
+export function phrLabel(id: number, route: string): string {
+  return `PHR-${padId(id)} (${route})`;
+}
+
 /** `0007-<slug>.<stage>.prompt.md` */
 export function phrFileName(id: number, title: string, stage: PhrStage): string {
   assertStage(stage);

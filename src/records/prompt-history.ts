@@ -7,7 +7,15 @@ import type { Logger } from '../log.js';
 import { REDACTED } from '../security/redact.js';
 import type { PhrRow, RecordStore } from '../store/record-store.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
-import { type PhrRecord, type PhrStage, padId, parsePhr, phrFileName, phrRoute, renderPhr } from './phr.js';
+import {
+  type PhrRecord,
+  type PhrStage,
+  parsePhr,
+  phrFileName,
+  phrLabel,
+  phrRoute,
+  renderPhr,
+} from './phr.js';
 import { phrTitle, topicLabels } from './title.js';
 
 /** One answered question, as the surfaces (Slack, `npm run ask`) know it. */
@@ -82,7 +90,7 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
   const numbers = new FolderNumbers();
   const link = (publicId: string) => recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', publicId);
   const refOf = (row: PhrRow): PhrRef => ({
-    label: `PHR-${padId(row.number)} (${row.route})`,
+    label: phrLabel(row.number, row.route),
     url: link(row.publicId),
     title: row.title,
     path: row.filePath,
@@ -195,7 +203,7 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
           return { number, path };
         });
         const ref: PhrRef = {
-          label: `PHR-${padId(written.number)} (${route})`,
+          label: phrLabel(written.number, route),
           url: link(publicId),
           title,
           path: written.path,
@@ -227,7 +235,7 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
       if (!row) return undefined;
       const fileName = phrFileName(row.number, row.title, row.stage as PhrStage);
       return {
-        title: `PHR-${padId(row.number)} (${row.route}): ${row.title}`,
+        title: `${phrLabel(row.number, row.route)}: ${row.title}`,
         markdown: row.markdown,
         fileName,
         frontMatter: parsePhr(row.markdown, fileName).frontMatter,

@@ -14,6 +14,7 @@ import {
   suggestionBlocks,
 } from './adr-cards.js';
 import type { ApproverCheck } from './approvers.js';
+import { postEphemeral } from './ephemeral.js';
 import { slackErrorCode } from './errors.js';
 import type { UserNames } from './user-names.js';
 
@@ -53,21 +54,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
     }
   };
 
-  const tell = async (click: Click, text: string) => {
-    try {
-      await client.chat.postEphemeral({
-        channel: click.channelId,
-        user: click.userId,
-        text,
-        ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
-      });
-    } catch (error) {
-      deps.logger.warn('ephemeral not delivered', {
-        channel: click.channelId,
-        slack_error: slackErrorCode(error),
-      });
-    }
-  };
+  const tell = (click: Click, text: string) => postEphemeral(client, deps.logger, click, text);
 
   const refusalText = (refusal: SuggestionRefusal): string => {
     switch (refusal.reason) {

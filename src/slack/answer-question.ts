@@ -7,6 +7,7 @@ import type { PhrRef, PromptHistory } from '../records/prompt-history.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { InboxStore, Question } from '../store/inbox-store.js';
 import type { AdrFlow } from './adr-flow.js';
+import { postEphemeral } from './ephemeral.js';
 import { slackErrorCode } from './errors.js';
 import { escapeMrkdwn, neutraliseMentions, quoteForSlack } from './format.js';
 import { notInChannelMessage } from './messages.js';
@@ -279,17 +280,17 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
   }
 
   async function tellPrivately(question: Question, text: string, log: Logger): Promise<void> {
+    if (!question.responseUrl) {
+      await postEphemeral(deps.client, log, { channelId: question.channelId, userId: question.userId }, text);
+      return;
+    }
     try {
-      if (question.responseUrl) {
-        const response = await post(question.responseUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
-        });
-        if (!response.ok) throw new Error(`response_url answered ${response.status}`);
-        return;
-      }
-      await deps.client.chat.postEphemeral({ channel: question.channelId, user: question.userId, text });
+      const response = await post(question.responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+      });
+      if (!response.ok) throw new Error(`response_url answered ${response.status}`);
     } catch (error) {
       log.error('could not tell the user privately', { error });
     }
