@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from '../helpers/bot-harness.js';
-import { ROOT, startChild } from '../helpers/child-bot.js';
+import { ROOT, runCli, startChild } from '../helpers/child-bot.js';
 import { FakeAnthropic } from '../helpers/fake-anthropic.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { appMentionEnvelope, nextTs, sendEvent } from '../helpers/slack-requests.js';
@@ -78,27 +77,16 @@ describe('the built bot as a process', () => {
     onTestFinished(() => anthropic.close());
     anthropic.enqueue({ kind: 'text', text: ['Use ', 'keyset ', 'pagination.'] });
     const dir = tempDir();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'ask.js'), 'How do I paginate?'], {
+    const { code, stdout, stderr } = await runCli('ask', ['How do I paginate?'], {
       cwd: dir,
       env: {
-        PATH: process.env.PATH ?? '',
         AGENTS_DIR: join(ROOT, 'agents'),
         ANTHROPIC_API_KEY: ANTHROPIC_KEY,
         ANTHROPIC_BASE_URL: anthropic.baseUrl,
         DATABASE_PATH: join(dir, 'bot.db'),
         DATA_DIR: dir,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     expect(stdout).toContain('Use keyset pagination.');
     // The PHR is written and its absolute path confirmed, as the agent prompt asks.
@@ -115,16 +103,10 @@ describe('the built bot as a process', () => {
     const seeded = new Database(source);
     seeded.exec("CREATE TABLE probe (v TEXT); INSERT INTO probe VALUES ('kept')");
     const target = join(dir, 'copies', 'copy.db');
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'backup.js'), target], {
+    const { code, stdout } = await runCli('backup', [target], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: source, DATA_DIR: dir },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { DATABASE_PATH: source, DATA_DIR: dir },
     });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const [code] = await once(child, 'exit');
     seeded.close();
     expect(code).toBe(0);
     expect(stdout).toContain(`Backed up the database to ${target}`);
