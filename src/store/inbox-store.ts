@@ -48,6 +48,8 @@ export type AcceptResult = { accepted: true; id: number } | { accepted: false; r
 export class InboxStore {
   readonly #now: () => Date;
   readonly #markEventSeen: Database.Statement;
+  readonly #eventSeen: Database.Statement;
+  readonly #messageSeen: Database.Statement;
   readonly #insertQuestion: Database.Statement;
   readonly #claimNext: Database.Statement;
   readonly #requeueInterrupted: Database.Statement;
@@ -65,6 +67,8 @@ export class InboxStore {
     this.#markEventSeen = db.prepare(
       'INSERT INTO seen_events (event_id, received_at) VALUES (@eventId, @now) ON CONFLICT DO NOTHING',
     );
+    this.#eventSeen = db.prepare('SELECT 1 FROM seen_events WHERE event_id = ?');
+    this.#messageSeen = db.prepare('SELECT 1 FROM questions WHERE channel_id = ? AND message_key = ?');
     this.#insertQuestion = db.prepare(`
       INSERT INTO questions (source, team_id, channel_id, message_key, thread_ts, user_id, text, response_url,
                              created_at, updated_at)
@@ -118,6 +122,15 @@ export class InboxStore {
    */
   accept(eventId: string | null, question: NewQuestion): AcceptResult {
     return this.#accept(eventId, question);
+  }
+
+  /**
+   * Whether this delivery or message was seen before, without recording anything: a duplicate is
+   * dropped before any limit is counted or checked.
+   */
+  duplicateOf(eventId: string | null, channelId: string, messageKey: string): 'retry' | 'twin' | null {
+    if (eventId !== null && this.#eventSeen.get(eventId) !== undefined) return 'retry';
+    return this.#messageSeen.get(channelId, messageKey) !== undefined ? 'twin' : null;
   }
 
   /** Remembers an event id that carried no question, so its retries are dropped cheaply too. */

@@ -75,6 +75,25 @@ describe('who may ask, and how much', () => {
     expect(h.anthropic.requests).toHaveLength(3);
   });
 
+  it('never counts or refuses the twin or retry of the last allowed question', async () => {
+    const h = await startHarness({ env: { USER_QUESTIONS_PER_HOUR: '1' } });
+    const ts = nextTs();
+    const mention = appMentionEnvelope({ text: '<@UBOT> my only question', ts });
+    await h.event(mention);
+    await h.event(messageEnvelope({ text: '<@UBOT> my only question', ts }));
+    await h.event(mention, { retryNum: 1, retryReason: 'http_timeout' });
+    await answered(h, ts);
+    // The acks above came after each delivery was judged: two duplicates, no refusal.
+    const judged = h.logs.filter((line) => line.msg === 'event ignored').map((line) => line.reason);
+    expect(judged).toEqual(['twin', 'duplicate_delivery']);
+    // A fresh question is still refused (the limit holds), and that is the only private note.
+    await h.event(appMentionEnvelope({ text: '<@UBOT> another', ts: nextTs() }));
+    const told = await h.slack.waitFor(() => ephemeralsFor(h, 'U0001')[0]);
+    expect(told.text).toMatch(/1 questions in the last hour/);
+    expect(ephemeralsFor(h, 'U0001')).toHaveLength(1);
+    expect(h.anthropic.requests).toHaveLength(1);
+  });
+
   it('limits questions per channel per hour', async () => {
     const h = await startHarness({ env: { CHANNEL_QUESTIONS_PER_HOUR: '1' } });
     const first = nextTs();

@@ -54,6 +54,14 @@ export function acceptQuestion(
     channel: question.channelId,
     ts: question.messageKey,
   };
+  const dropDuplicate = (reason: 'retry' | 'twin'): Acceptance => {
+    deps.logger.info('event ignored', { ...ids, reason: reason === 'retry' ? 'duplicate_delivery' : 'twin' });
+    deps.events?.duplicate(reason);
+    return { accepted: false };
+  };
+  // Duplicates first: a retry or twin of a question already taken never counts and is never refused.
+  const duplicate = deps.inbox.duplicateOf(eventId, question.channelId, question.messageKey);
+  if (duplicate) return dropDuplicate(duplicate);
   const asker = { userId: question.userId, channelId: question.channelId, direct: question.source === 'dm' };
   const refusal = deps.admission.refusal(asker);
   if (refusal) {
@@ -68,14 +76,7 @@ export function acceptQuestion(
   }
   const prepared = prepareText(question.text, deps.textPolicy);
   const result = deps.inbox.accept(eventId, { ...question, text: prepared.text });
-  if (!result.accepted) {
-    deps.logger.info('event ignored', {
-      ...ids,
-      reason: result.reason === 'retry' ? 'duplicate_delivery' : 'twin',
-    });
-    deps.events?.duplicate(result.reason);
-    return { accepted: false };
-  }
+  if (!result.accepted) return dropDuplicate(result.reason);
   deps.admission.record(asker);
   deps.events?.accepted(question.source);
   deps.logger.info('question accepted', {
