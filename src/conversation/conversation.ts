@@ -29,6 +29,8 @@ export interface AskInput {
   text: string;
   /** The Slack message the question came from, so a redelivery is stored once. */
   messageTs: string | null;
+  /** The inbox question, so a retried question (a `/fastapi` one has no message) is stored once. */
+  questionId?: number;
   /** Carries the question's correlation id (question_id) into every line this call logs. */
   log?: Logger;
 }
@@ -87,6 +89,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
         userName: input.userName,
         text: input.text,
         messageTs: input.messageTs,
+        questionId: input.questionId ?? null,
+        // A question with no message of its own (`/fastapi`) is quoted by the thread's root.
+        sortTs: input.messageTs ?? input.thread.threadTs,
       });
       const prompt = buildPrompt(deps.store.turns(input.thread), deps.historyTokenBudget);
       const log = (input.log ?? deps.logger).child({

@@ -102,7 +102,15 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       const userName = await deps.userNames(question.userId);
       const messageTs = question.source === 'command' ? null : question.messageKey;
       const outcome = await deps.conversation.answer(
-        { thread, userId: question.userId, userName, text: question.text, messageTs, log },
+        {
+          thread,
+          userId: question.userId,
+          userName,
+          text: question.text,
+          messageTs,
+          questionId: question.id,
+          log,
+        },
         writer,
         signal,
       );

@@ -15,6 +15,13 @@ export interface NewTurn extends ThreadKey {
   text: string;
   /** The Slack message the turn came from; a message is stored once however often it is seen. */
   messageTs: string | null;
+  /** The question this turn asks; a question's turn is stored once however often it is answered. */
+  questionId?: number | null;
+  /**
+   * Where the turn sits in the thread when it has no message of its own (a `/fastapi` question sits at
+   * its root); by default its message ts, else the time it is stored.
+   */
+  sortTs?: string;
 }
 
 export interface Turn {
@@ -56,14 +63,16 @@ export class ConversationStore {
       INSERT INTO threads (channel_id, thread_ts, team_id, created_at)
       VALUES (@channelId, @threadTs, @teamId, @now) ON CONFLICT DO NOTHING`);
     this.#addTurn = db.prepare(`
-      INSERT INTO turns (channel_id, thread_ts, id, role, user_id, user_name, text, message_ts, created_at)
+      INSERT INTO turns (channel_id, thread_ts, id, role, user_id, user_name, text, message_ts, sort_ts,
+                         question_id, created_at)
       VALUES (@channelId, @threadTs,
               (SELECT coalesce(max(id), 0) + 1 FROM turns WHERE channel_id = @channelId AND thread_ts = @threadTs),
-              @role, @userId, @userName, @text, @messageTs, @now)
+              @role, @userId, @userName, @text, @messageTs, @sortTs, @questionId, @now)
       ON CONFLICT DO NOTHING`);
+    // Slack's order, not the order of storing: the thread's rows are one clustered range, sorted in memory.
     this.#turns = db.prepare(`
       SELECT id, role, user_id, user_name, text, message_ts FROM turns
-      WHERE channel_id = @channelId AND thread_ts = @threadTs ORDER BY id`);
+      WHERE channel_id = @channelId AND thread_ts = @threadTs ORDER BY sort_ts, id`);
     this.#latestThread = db.prepare(
       'SELECT thread_ts FROM turns WHERE channel_id = ? ORDER BY created_at DESC LIMIT 1',
     );
@@ -85,7 +94,15 @@ export class ConversationStore {
 
   /** Returns false when the message was already stored. */
   addTurn(turn: NewTurn): boolean {
-    return this.#addTurn.run({ ...turn, now: this.#now().toISOString() }).changes > 0;
+    const now = this.#now();
+    return (
+      this.#addTurn.run({
+        ...turn,
+        questionId: turn.questionId ?? null,
+        sortTs: turn.sortTs ?? turn.messageTs ?? slackTsOf(now),
+        now: now.toISOString(),
+      }).changes > 0
+    );
   }
 
   turns(key: ThreadKey): Turn[] {
@@ -116,4 +133,10 @@ export class ConversationStore {
   saveUserName(userId: string, name: string): void {
     this.#saveUserName.run({ userId, name, now: this.#now().toISOString() });
   }
+}
+
+/** A time written like a Slack message ts (seconds.microseconds), so it sorts among real ones. */
+export function slackTsOf(time: Date): string {
+  const ms = time.getTime();
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
 }

@@ -176,4 +176,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX turns_by_age ON turns (created_at);
   CREATE INDEX turns_by_channel_age ON turns (channel_id, created_at);
   `,
+  `
+  -- Turns are read in Slack's order (a side message posted while an answer streams comes after that
+  -- answer), and the asking turn of a question is stored once however often the question is retried.
+  -- sort_ts is the message ts, or the time of storing written like one for turns without a message.
+  ALTER TABLE turns ADD COLUMN sort_ts TEXT NOT NULL DEFAULT '';
+  ALTER TABLE turns ADD COLUMN question_id INTEGER;
+  UPDATE turns SET sort_ts = coalesce(message_ts, printf('%d.%06d',
+    CAST(strftime('%s', created_at) AS INTEGER), CAST(substr(strftime('%f', created_at), 4) AS INTEGER) * 1000));
+  CREATE UNIQUE INDEX turns_by_question ON turns (question_id) WHERE question_id IS NOT NULL;
+  `,
 ];

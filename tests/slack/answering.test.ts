@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startHarness } from '../helpers/bot-harness.js';
-import { appMentionEnvelope, messageEnvelope, nextTs } from '../helpers/slack-requests.js';
+import {
+  appMentionEnvelope,
+  messageEnvelope,
+  nextTs,
+  slashCommandFields,
+} from '../helpers/slack-requests.js';
 
 const AGENT_PROMPT = readFileSync(new URL('../../agents/fastapi-backend-expert.md', import.meta.url), 'utf8');
 
@@ -238,6 +243,26 @@ describe('answering in Slack', () => {
       expect(answers).toHaveLength(1);
     }
     expect(botText(h, 'C0001', first)).toMatch(/restarted while answering|interrupted by a restart/);
+  });
+});
+
+describe('a question answered again after a restart', () => {
+  it('sends a requeued /fastapi question to Claude once, not once per attempt', async () => {
+    const h = await startHarness();
+    const gate = h.anthropic.hold();
+    await h.command(
+      slashCommandFields({ text: 'how should I version my API?', response_url: h.slack.responseUrl('v') }),
+    );
+    await h.anthropic.waitFor(() => h.anthropic.requests.length === 1);
+    await h.bot.stop(0);
+    gate.release();
+    await h.restart();
+    await h.anthropic.waitFor(() => h.anthropic.requests.length === 2, { what: 'the second attempt' });
+    await h.slack.waitFor(() =>
+      h.slack.callsTo('chat.stopStream').some((c) => c.args.markdown_text === undefined),
+    );
+    const sent = JSON.stringify(h.anthropic.requests[1]?.body.messages);
+    expect(sent.split('how should I version my API?')).toHaveLength(2);
   });
 });
 
