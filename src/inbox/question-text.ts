@@ -34,3 +34,26 @@ export function prepareText(raw: string, policy: TextPolicy): PreparedText {
 export function wasCut(text: string): boolean {
   return text.includes(CUT_MARKER);
 }
+
+const ATTACHMENT_NOTE = '[attached, and not read: the bot cannot open files or images:';
+
+/**
+ * A message's text with a note naming what was attached, so the model (and a later prompt) knows a
+ * file was there and that nobody read it. The same for live messages and threads read late.
+ */
+export function withAttachmentNote(text: string, fileNames: readonly string[]): string {
+  if (fileNames.length === 0) return text;
+  const note = `${ATTACHMENT_NOTE} ${fileNames.join(', ')}]`;
+  return text.trim() ? `${text}\n\n${note}` : note;
+}
+
+/** True when a question has no words to answer: a bare mention, or only files. */
+export function isWordless(text: string): boolean {
+  return (
+    text
+      .split('\n')
+      .filter((line) => !line.startsWith(ATTACHMENT_NOTE))
+      .join('')
+      .trim() === ''
+  );
+}

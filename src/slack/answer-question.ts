@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Conversation } from '../conversation/conversation.js';
-import { prepareText, type TextPolicy } from '../inbox/question-text.js';
+import { isWordless, prepareText, type TextPolicy } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
 import { detectAdrSuggestions } from '../records/adr-suggestion.js';
 import type { PhrRef, PromptHistory } from '../records/prompt-history.js';
@@ -10,7 +10,8 @@ import type { AdrFlow } from './adr-flow.js';
 import { postEphemeral } from './ephemeral.js';
 import { slackErrorCode } from './errors.js';
 import { escapeMrkdwn, neutraliseMentions, quoteForSlack } from './format.js';
-import { notInChannelMessage } from './messages.js';
+import { questionTextOf } from './listeners/intake.js';
+import { notInChannelMessage, WORDLESS_TEXT } from './messages.js';
 import { SlackThreadWriter, ThreadUnpostableError } from './thread-writer.js';
 import type { UserNames } from './user-names.js';
 
@@ -46,6 +47,20 @@ const COMMAND_LABELS: Record<Question['source'], string> = {
   command: '/fastapi',
 };
 
+interface SlackMessage {
+  ts: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  subtype?: string;
+  files?: unknown;
+}
+
+/** Subtypes read as part of a thread's context, the same set a live message is accepted with (plus bots). */
+const LATE_READ_SUBTYPES = new Set(['thread_broadcast', 'file_share', 'bot_message']);
+/** 50 pages of 200: a thread of 10,000 messages is read to its end; a longer one keeps its first 10,000. */
+const MAX_LATE_READ_PAGES = 50;
+
 const POSTING_FAILED_TEXT = 'Something went wrong while I was posting the answer; please ask again.';
 const BUDGET_TEXT =
   "This workspace has used today's Claude budget (DAILY_TOKEN_BUDGET), so I cannot answer until midnight UTC.";
@@ -79,6 +94,17 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         deps.store.addThread({ ...thread, teamId: question.teamId });
       }
       if (question.partialTs) await markInterrupted(question.channelId, question.partialTs, log);
+      if (isWordless(question.text)) {
+        // Nothing to ask Claude: a bare mention or only files. Say what works instead.
+        log.info('wordless question answered with help');
+        const helped = await deps.client.chat.postMessage({
+          channel: question.channelId,
+          thread_ts: threadTs,
+          text: WORDLESS_TEXT,
+        });
+        deps.inbox.finish(question.id, { state: 'answered', answerTs: helped.ts ?? null });
+        return;
+      }
       if (deps.budgetExhausted(question.teamId)) {
         log.warn('daily token budget used up');
         deps.inbox.finish(question.id, { state: 'failed', error: 'budget' });
@@ -206,49 +232,66 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     }
   }
 
-  /** Mentioned in a thread the bot never saw: its earlier messages become the context. */
+  /**
+   * Mentioned in a thread the bot never saw: its root (what the thread is about) and the last
+   * `lateThreadMessages` messages before the mention become the context. Slack pages a thread from
+   * its start, so the whole range before the mention is paged through, keeping only that window.
+   */
   async function readEarlierMessages(thread: ThreadKey, beforeTs: string, log: Logger): Promise<void> {
     const limit = deps.lateThreadMessages ?? 200;
-    const earlier: { ts: string; user?: string; bot_id?: string; text?: string; subtype?: string }[] = [];
+    let root: SlackMessage | undefined;
+    let window: SlackMessage[] = [];
+    let seen = 0;
     let cursor: string | undefined;
     try {
-      do {
-        const page = await deps.client.conversations.replies({
+      for (let page = 0; page < MAX_LATE_READ_PAGES; page++) {
+        const replies = await deps.client.conversations.replies({
           channel: thread.channelId,
           ts: thread.threadTs,
+          latest: beforeTs,
+          inclusive: false,
           limit: 200,
           ...(cursor ? { cursor } : {}),
         });
-        for (const message of page.messages ?? []) {
-          if (message.ts && message.ts < beforeTs) earlier.push(message as (typeof earlier)[number]);
+        for (const message of (replies.messages ?? []) as SlackMessage[]) {
+          if (!message.ts || message.ts >= beforeTs) continue;
+          seen++;
+          if (message.ts === thread.threadTs) root = message;
+          else window.push(message);
         }
-        cursor = page.response_metadata?.next_cursor || undefined;
-      } while (cursor && earlier.length < limit * 5);
+        if (window.length > limit) window = window.slice(-limit);
+        cursor = replies.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
     } catch (error) {
       // Answering without the context beats not answering.
       log.warn('could not read the thread', { slack_error: slackErrorCode(error), error });
       return;
     }
-    for (const message of earlier.slice(-limit)) {
-      if (
-        !message.text ||
-        (message.subtype && message.subtype !== 'thread_broadcast' && message.subtype !== 'bot_message')
-      ) {
-        continue;
-      }
-      const fromThisBot = message.user === deps.botUserId;
-      const fromBot = fromThisBot || Boolean(message.bot_id);
-      deps.store.addTurn({
-        ...thread,
-        role: fromThisBot ? 'assistant' : 'user',
-        userId: message.user ?? null,
-        userName:
-          fromBot && !fromThisBot ? 'a bot' : message.user ? await deps.userNames(message.user) : null,
-        text: deps.textPolicy ? prepareText(message.text, deps.textPolicy).text : message.text,
-        messageTs: message.ts,
-      });
-    }
-    log.info('read earlier thread messages', { thread_ts: thread.threadTs, messages: earlier.length });
+    const kept = root ? [root, ...window] : window;
+    for (const message of kept) await storeEarlierMessage(thread, message);
+    log.info('read earlier thread messages', {
+      thread_ts: thread.threadTs,
+      messages: seen,
+      kept: kept.length,
+    });
+  }
+
+  /** One earlier message as a turn, read the way a live message is (mention removed, files noted). */
+  async function storeEarlierMessage(thread: ThreadKey, message: SlackMessage): Promise<void> {
+    if (message.subtype && !LATE_READ_SUBTYPES.has(message.subtype)) return;
+    const text = questionTextOf(message, deps.botUserId);
+    if (!text.trim()) return;
+    const fromThisBot = message.user === deps.botUserId;
+    const fromBot = fromThisBot || Boolean(message.bot_id);
+    deps.store.addTurn({
+      ...thread,
+      role: fromThisBot ? 'assistant' : 'user',
+      userId: message.user ?? null,
+      userName: fromBot && !fromThisBot ? 'a bot' : message.user ? await deps.userNames(message.user) : null,
+      text: deps.textPolicy ? prepareText(text, deps.textPolicy).text : text,
+      messageTs: message.ts,
+    });
   }
 
   async function permalink(channel: string, ts: string, log: Logger): Promise<string | null> {

@@ -20,6 +20,13 @@ export const HELP_TEXT = [
   '• `/fastapi help`: this text.',
 ].join('\n');
 
+/** The answer to a bare mention or a message with only files: what to ask, and that files are not read. */
+export const WORDLESS_TEXT = [
+  'Ask me a FastAPI question in words, for example `@fastapi-architect how should I structure a large app?`',
+  'I read text only: files and images are not read, so paste code, errors or config into the message.',
+  '`/fastapi help` lists everything I do.',
+].join('\n');
+
 export function notInChannelMessage(code: string): string {
   if (code === 'is_archived') return 'This channel is archived, so I cannot answer here.';
   return [

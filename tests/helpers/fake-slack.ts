@@ -19,6 +19,9 @@ export interface FakeMessage {
   bot_id?: string;
   text: string;
   blocks?: unknown[];
+  /** For seeded history: e.g. `file_share`, with its `files`. */
+  subtype?: string;
+  files?: unknown[];
   streaming: boolean;
   ephemeralFor?: string;
 }
@@ -468,6 +471,8 @@ export class FakeSlack {
     user?: string;
     bot_id?: string;
     text: string;
+    subtype?: string;
+    files?: unknown[];
   }): void {
     observeTs(m.ts);
     observeTs(m.thread_ts);
@@ -1088,6 +1093,8 @@ export class FakeSlack {
       out.bot_id = m.bot_id;
       out.app_id = m.user === this.botUserId ? DEFAULT_APP_ID : undefined;
     }
+    if (m.subtype !== undefined) out.subtype = m.subtype;
+    if (m.files !== undefined) out.files = m.files;
     if (m.user !== undefined) out.user = m.user;
     out.text = m.text;
     out.ts = m.ts;

@@ -208,6 +208,8 @@ export function appMentionEnvelope(o: {
   eventId?: string;
   teamId?: string;
   botUserId?: string;
+  /** Merged into the event last (e.g. `files`). */
+  extra?: Record<string, unknown>;
 }): Record<string, unknown> {
   const ts = o.ts ?? nextTs();
   observeTs(ts);
@@ -222,6 +224,7 @@ export function appMentionEnvelope(o: {
     blocks: richTextBlocks(o.text),
     channel: o.channel ?? DEFAULT_CHANNEL_ID,
     event_ts: ts,
+    ...o.extra,
   };
   return envelopeFor(event, o, ts);
 }

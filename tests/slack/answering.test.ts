@@ -105,6 +105,92 @@ describe('answering in Slack', () => {
     expect(sent).toContain('how should we pool connections?');
   });
 
+  it('reads the root and the last messages before a late mention in a long thread', async () => {
+    const h = await startHarness();
+    const root = nextTs();
+    h.slack.seedMessage({ channel: 'C0001', ts: root, user: 'U0002', text: 'ROOT: our API layout' });
+    for (let i = 1; i <= 1_300; i++) {
+      h.slack.seedMessage({
+        channel: 'C0001',
+        ts: nextTs(),
+        thread_ts: root,
+        user: 'U0002',
+        text: `reply ${i}.`,
+      });
+    }
+    const ts = nextTs();
+    await h.event(appMentionEnvelope({ text: '<@UBOT> so what do we do?', ts, thread_ts: root }));
+    // Written after the mention: not part of what the mention was asked about.
+    h.slack.seedMessage({
+      channel: 'C0001',
+      ts: nextTs(),
+      thread_ts: root,
+      user: 'U0002',
+      text: 'reply after.',
+    });
+    await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[0]);
+    const sent = JSON.stringify(h.anthropic.requests[0]?.body.messages);
+    expect(sent).toContain('ROOT: our API layout');
+    expect(sent).toContain('reply 1300.');
+    expect(sent).toContain('reply 1101.');
+    expect(sent).not.toContain('reply 1100.');
+    expect(sent).not.toContain('reply after.');
+    expect(sent).toContain('so what do we do?');
+  });
+
+  it('answers a bare mention or a file-only message with short help, without asking Claude', async () => {
+    const h = await startHarness();
+    const bare = nextTs();
+    await h.event(appMentionEnvelope({ text: '<@UBOT>', ts: bare }));
+    await h.slack.waitFor(() => botText(h, 'C0001', bare).includes('in words'), {
+      what: 'help for a bare mention',
+    });
+    const image = nextTs();
+    await h.event(
+      messageEnvelope({
+        text: '',
+        ts: image,
+        channel: 'D0001',
+        channel_type: 'im',
+        subtype: 'file_share',
+        extra: { files: [{ id: 'F1', name: 'stacktrace.png', mimetype: 'image/png' }] },
+      }),
+    );
+    await h.slack.waitFor(() => botText(h, 'D0001', image).includes('files and images are not read'));
+    expect(botText(h, 'C0001', bare)).toContain('files and images are not read');
+    expect(h.anthropic.requests).toHaveLength(0);
+  });
+
+  it('tells Claude a file was attached and not read, live and when reading a thread late', async () => {
+    const h = await startHarness();
+    const root = nextTs();
+    h.slack.seedMessage({
+      channel: 'C0001',
+      ts: root,
+      user: 'U0002',
+      text: 'see the trace',
+      subtype: 'file_share',
+      files: [{ id: 'F0', name: 'trace.txt' }],
+    });
+    const ts = nextTs();
+    await h.event(
+      appMentionEnvelope({
+        text: '<@UBOT> why does this fail?',
+        ts,
+        thread_ts: root,
+        extra: { files: [{ id: 'F1', name: 'models.py' }] },
+      }),
+    );
+    await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[0]);
+    const sent = JSON.stringify(h.anthropic.requests[0]?.body.messages);
+    expect(sent).toContain(
+      'see the trace\\n\\n[attached, and not read: the bot cannot open files or images: trace.txt]',
+    );
+    expect(sent).toContain(
+      'why does this fail?\\n\\n[attached, and not read: the bot cannot open files or images: models.py]',
+    );
+  });
+
   it('answers follow-ups in its thread without a mention, remembering the conversation', async () => {
     const h = await startHarness();
     h.anthropic.enqueue(

@@ -1,6 +1,6 @@
 import type { BackgroundTasks } from '../../background.js';
 import { type Admission, refusalText } from '../../inbox/admission.js';
-import { prepareText, type TextPolicy } from '../../inbox/question-text.js';
+import { prepareText, type TextPolicy, withAttachmentNote } from '../../inbox/question-text.js';
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
 import type { AdrService } from '../../records/adr-service.js';
@@ -107,6 +107,21 @@ export function acceptFromEvent(deps: ListenerDeps, eventId: string, question: N
 }
 
 const USER_MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
+
+/** Names of the files a Slack message carries (at most 5, each cut to 80 characters). */
+export function fileNamesOf(files: unknown): string[] {
+  if (!Array.isArray(files)) return [];
+  return files.slice(0, 5).map((file: { name?: unknown; title?: unknown }) => {
+    const name =
+      typeof file?.name === 'string' ? file.name : typeof file?.title === 'string' ? file.title : 'a file';
+    return name.slice(0, 80);
+  });
+}
+
+/** What a person wrote, as the bot keeps it: the bot's mention removed and any attachment noted. */
+export function questionTextOf(message: { text?: string; files?: unknown }, botUserId: string): string {
+  return withAttachmentNote(withoutBotMention(message.text ?? '', botUserId), fileNamesOf(message.files));
+}
 
 /** The question without the leading mention of the bot. */
 export function withoutBotMention(text: string, botUserId: string): string {

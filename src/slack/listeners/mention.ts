@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { acceptFromEvent, type ListenerDeps, withoutBotMention } from './intake.js';
+import { acceptFromEvent, type ListenerDeps, questionTextOf } from './intake.js';
 
 /** `@bot question` in a channel: answered in the mention's thread (or the thread it was written in). */
 export function registerMention(app: App, deps: ListenerDeps): void {
@@ -14,7 +14,7 @@ export function registerMention(app: App, deps: ListenerDeps): void {
       messageKey: event.ts,
       threadTs: event.thread_ts ?? event.ts,
       userId: event.user,
-      text: withoutBotMention(event.text, botUserId),
+      text: questionTextOf(event as { text: string; files?: unknown }, botUserId),
     });
   });
 }

@@ -5,7 +5,7 @@ import {
   addressedToOthers,
   type ListenerDeps,
   mentionsUser,
-  withoutBotMention,
+  questionTextOf,
 } from './intake.js';
 
 /** Subtypes that are still a person writing; every other subtype (edits, deletes, joins, bots) is ignored. */
@@ -18,6 +18,7 @@ interface PersonMessage {
   thread_ts?: string;
   channel: string;
   channel_type?: string;
+  files?: unknown;
 }
 
 /** DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
@@ -33,7 +34,7 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
       messageKey: message.ts,
       threadTs: message.thread_ts ?? message.ts,
       userId: message.user,
-      text: withoutBotMention(message.text, botUserId),
+      text: questionTextOf(message, botUserId),
     };
 
     if (message.channel_type === 'im') {
@@ -55,7 +56,7 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
         role: 'user',
         userId: message.user,
         userName: null,
-        text: prepareText(message.text, deps.textPolicy).text,
+        text: prepareText(questionTextOf(message, botUserId), deps.textPolicy).text,
         messageTs: message.ts,
       });
       deps.logger.info('event ignored', {
