@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { createAdrInstructionFilter } from '../records/adr-suggestion.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { AnswerSink } from './answer-sink.js';
-import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE } from './failures.js';
+import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE, REFUSAL_NOTE } from './failures.js';
 import { buildPrompt } from './prompt.js';
 
 /**
@@ -130,6 +130,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         sink.write(instructions.end());
         const notes = [
           outcome.stopReason === 'max_tokens' ? LENGTH_LIMIT_NOTE : null,
+          outcome.stopReason === 'refusal' ? REFUSAL_NOTE : null,
           prompt.questionTruncated || wasCut(input.text) ? INPUT_CUT_NOTE : null,
         ].filter((note): note is string => note !== null);
         const { answerTs } = await sink.finish(notes.length ? notes.join('\n') : undefined);
@@ -167,6 +168,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
             ...(outcome.stopReason === 'max_tokens'
               ? ['the answer reached MAX_ANSWER_TOKENS and was cut']
               : []),
+            ...(outcome.stopReason === 'refusal' ? ['Claude declined to answer (stop reason: refusal)'] : []),
             ...(prompt.questionTruncated
               ? ['the question was longer than the history budget and was cut']
               : []),

@@ -25,3 +25,5 @@ export function failureSentence(kind: ClaudeFailure): string {
 export const LENGTH_LIMIT_NOTE =
   '_(The answer reached the length limit and stops here; ask me to continue.)_';
 export const INPUT_CUT_NOTE = '_(Your message was longer than I accept, so I only read its beginning.)_';
+export const REFUSAL_NOTE =
+  '_(Claude declined to answer this, so the answer stops here; try asking it differently.)_';

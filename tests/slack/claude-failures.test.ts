@@ -13,6 +13,22 @@ const cases: [string, Reply, RegExp][] = [
   ['an error event mid-stream', { kind: 'midstreamError', text: 'Partial answer' }, /overloaded|broke/],
 ];
 
+describe('when Claude stops early', () => {
+  it.each([
+    ['max_tokens', /reached the length limit/],
+    ['refusal', /Claude declined to answer this/],
+  ])('ends an answer stopped by %s with one sentence saying so', async (stopReason, note) => {
+    const h = await startHarness();
+    h.anthropic.enqueue({ kind: 'text', text: 'The first part of an answer.', stopReason });
+    const ts = nextTs();
+    await h.event(appMentionEnvelope({ text: '<@UBOT> tell me', ts }));
+    await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[0]);
+    const answer = h.slack.messages('C0001', ts).find((m) => m.text.includes('The first part'));
+    expect(answer?.text).toMatch(note);
+    expect(answer?.text.indexOf('The first part')).toBe(0);
+  });
+});
+
 describe('when Claude fails', () => {
   it.each(cases)(
     'says so in one clear sentence after %s, and keeps answering',
