@@ -117,7 +117,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         target: {
           channel: question.channelId,
           threadTs,
-          recipientTeamId: question.teamId,
+          // In a Slack Connect channel the asker may belong to another workspace than the bot.
+          recipientTeamId: question.userTeamId ?? question.teamId,
           recipientUserId: question.userId,
         },
         logger: log,

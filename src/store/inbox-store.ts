@@ -13,12 +13,15 @@ export interface NewQuestion {
   /** Where the answer goes; null for a slash command until its root message is posted. */
   threadTs: string | null;
   userId: string;
+  /** The asker's own workspace when Slack says it (Slack Connect); else the question's team is theirs. */
+  userTeamId?: string | null;
   text: string;
   responseUrl?: string | null;
 }
 
 export interface Question extends NewQuestion {
   id: number;
+  userTeamId: string | null;
   state: QuestionState;
   attempts: number;
   partialTs: string | null;
@@ -34,6 +37,7 @@ interface QuestionRow {
   message_key: string;
   thread_ts: string | null;
   user_id: string;
+  user_team_id: string | null;
   text: string;
   response_url: string | null;
   state: QuestionState;
@@ -70,9 +74,10 @@ export class InboxStore {
     this.#eventSeen = db.prepare('SELECT 1 FROM seen_events WHERE event_id = ?');
     this.#messageSeen = db.prepare('SELECT 1 FROM questions WHERE channel_id = ? AND message_key = ?');
     this.#insertQuestion = db.prepare(`
-      INSERT INTO questions (source, team_id, channel_id, message_key, thread_ts, user_id, text, response_url,
-                             created_at, updated_at)
-      VALUES (@source, @teamId, @channelId, @messageKey, @threadTs, @userId, @text, @responseUrl, @now, @now)
+      INSERT INTO questions (source, team_id, channel_id, message_key, thread_ts, user_id, user_team_id, text,
+                             response_url, created_at, updated_at)
+      VALUES (@source, @teamId, @channelId, @messageKey, @threadTs, @userId, @userTeamId, @text, @responseUrl,
+              @now, @now)
       ON CONFLICT (channel_id, message_key) DO NOTHING`);
     // One question per thread at a time, oldest first: answers in a thread must see the ones before.
     this.#claimNext = db.prepare(`
@@ -110,7 +115,7 @@ export class InboxStore {
       if (eventId !== null && this.#markEventSeen.run({ eventId, now }).changes === 0) {
         return { accepted: false, reason: 'retry' };
       }
-      const inserted = this.#insertQuestion.run({ responseUrl: null, ...question, now });
+      const inserted = this.#insertQuestion.run({ responseUrl: null, userTeamId: null, ...question, now });
       if (inserted.changes === 0) return { accepted: false, reason: 'twin' };
       return { accepted: true, id: Number(inserted.lastInsertRowid) };
     });
@@ -199,6 +204,7 @@ function toQuestion(row: QuestionRow): Question {
     messageKey: row.message_key,
     threadTs: row.thread_ts,
     userId: row.user_id,
+    userTeamId: row.user_team_id,
     text: row.text,
     responseUrl: row.response_url,
     state: row.state,

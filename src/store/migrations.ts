@@ -186,4 +186,9 @@ export const MIGRATIONS: readonly string[] = [
     CAST(strftime('%s', created_at) AS INTEGER), CAST(substr(strftime('%f', created_at), 4) AS INTEGER) * 1000));
   CREATE UNIQUE INDEX turns_by_question ON turns (question_id) WHERE question_id IS NOT NULL;
   `,
+  `
+  -- The asker's own workspace, which differs from the bot's in Slack Connect channels: a streamed
+  -- answer is addressed to it (chat.startStream's recipient_team_id).
+  ALTER TABLE questions ADD COLUMN user_team_id TEXT;
+  `,
 ];

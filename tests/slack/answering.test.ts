@@ -191,6 +191,23 @@ describe('answering in Slack', () => {
     );
   });
 
+  it('streams to an asker from another workspace (Slack Connect) addressed to their own team', async () => {
+    const h = await startHarness();
+    const ts = nextTs();
+    const external = { user: 'U0EXT', extra: { user_team: 'T0PARTNER', team: 'T0PARTNER' } };
+    await h.event(appMentionEnvelope({ text: '<@UBOT> hello from a partner', ts, ...external }));
+    await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[0]);
+    expect(h.slack.callsTo('chat.startStream')[0]?.args).toMatchObject({
+      recipient_user_id: 'U0EXT',
+      recipient_team_id: 'T0PARTNER',
+    });
+
+    const follow = nextTs();
+    await h.event(messageEnvelope({ text: 'and a follow-up', ts: follow, thread_ts: ts, ...external }));
+    await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[1]);
+    expect(h.slack.callsTo('chat.startStream')[1]?.args.recipient_team_id).toBe('T0PARTNER');
+  });
+
   it('answers follow-ups in its thread without a mention, remembering the conversation', async () => {
     const h = await startHarness();
     h.anthropic.enqueue(

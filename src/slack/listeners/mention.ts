@@ -14,6 +14,7 @@ export function registerMention(app: App, deps: ListenerDeps): void {
       messageKey: event.ts,
       threadTs: event.thread_ts ?? event.ts,
       userId: event.user,
+      userTeamId: event.user_team ?? event.user_profile?.team ?? event.team ?? null,
       text: questionTextOf(event as { text: string; files?: unknown }, botUserId),
     });
   });

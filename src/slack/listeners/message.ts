@@ -19,6 +19,9 @@ interface PersonMessage {
   channel: string;
   channel_type?: string;
   files?: unknown;
+  /** The writer's own workspace (Slack Connect); `team` is the same for messages. */
+  user_team?: string;
+  team?: string;
 }
 
 /** DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
@@ -34,6 +37,7 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
       messageKey: message.ts,
       threadTs: message.thread_ts ?? message.ts,
       userId: message.user,
+      userTeamId: message.user_team ?? message.team ?? null,
       text: questionTextOf(message, botUserId),
     };
 
