@@ -144,17 +144,30 @@ export function createClaude(options: ClaudeOptions): Claude {
   };
 }
 
+const CACHE_BREAKPOINT = { cache_control: { type: 'ephemeral' as const } };
+
+/**
+ * Two cache breakpoints (the API caches tools, then system, then messages, up to each breakpoint):
+ * after the system prompt, so every question shares it, and after the newest message, so the next
+ * question in the thread reads the whole conversation so far from the cache instead of paying for it.
+ */
 function paramsOf(request: StreamRequest) {
+  const last = request.messages.length - 1;
   return {
     model: request.model,
     max_tokens: request.maxTokens,
     system: request.system.map((block, index) => ({
       type: 'text' as const,
       text: block,
-      // One breakpoint after the last static block caches the whole system prompt.
-      ...(index === request.system.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {}),
+      ...(index === request.system.length - 1 ? CACHE_BREAKPOINT : {}),
     })),
-    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    messages: request.messages.map((message, index) => ({
+      role: message.role,
+      content:
+        index === last
+          ? [{ type: 'text' as const, text: message.content, ...CACHE_BREAKPOINT }]
+          : message.content,
+    })),
   };
 }
 

@@ -31,6 +31,8 @@ export interface AskInput {
   messageTs: string | null;
   /** The inbox question, so a retried question (a `/fastapi` one has no message) is stored once. */
   questionId?: number;
+  /** Where a question without a message of its own sits in the thread (a `/fastapi` question: its root). */
+  sortTs?: string;
   /** Carries the question's correlation id (question_id) into every line this call logs. */
   log?: Logger;
 }
@@ -90,8 +92,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         text: input.text,
         messageTs: input.messageTs,
         questionId: input.questionId ?? null,
-        // A question with no message of its own (`/fastapi`) is quoted by the thread's root.
-        sortTs: input.messageTs ?? input.thread.threadTs,
+        ...(input.sortTs ? { sortTs: input.sortTs } : {}),
       });
       const prompt = buildPrompt(deps.store.turns(input.thread), deps.historyTokenBudget);
       const log = (input.log ?? deps.logger).child({
@@ -152,8 +153,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
           answer_chars: outcome.text.length,
           input_tokens: outcome.usage.inputTokens,
           output_tokens: outcome.usage.outputTokens,
-          cache_read_tokens: outcome.usage.cacheReadTokens,
-          cache_write_tokens: outcome.usage.cacheWriteTokens,
+          // What prompt caching saved: input read from the cache instead of paid in full.
+          cache_read_input_tokens: outcome.usage.cacheReadTokens,
+          cache_creation_input_tokens: outcome.usage.cacheWriteTokens,
           stop_reason: outcome.stopReason,
         });
         return {

@@ -23,6 +23,9 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 3.5);
 }
 
+/** Turns left out of a long thread's middle go in groups of this many (see buildPrompt). */
+const OMIT_STEP_TURNS = 8;
+
 /** Per-message overhead of the Messages API framing, so many tiny turns are not undercounted. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
 
@@ -60,12 +63,21 @@ export function buildPrompt(turns: readonly Turn[], budgetTokens: number): Built
       used += firstCost;
     }
   }
+  let oldestKept = newest;
   for (let index = newest - 1; index >= 0; index--) {
     if (keep.has(index)) continue;
     const next = cost((rendered[index] as PromptMessage).content);
     if (used + next > budgetTokens) break;
     keep.add(index);
     used += next;
+    oldestKept = index;
+  }
+  // The gap grows in steps, not a turn at a time: between steps every prompt of the thread starts with
+  // the same messages, so a follow-up still reads them from the prompt cache.
+  const gapStart = firstUser + 1;
+  if (firstUser >= 0 && oldestKept > gapStart && keep.has(oldestKept)) {
+    const stepped = gapStart + Math.ceil((oldestKept - gapStart) / OMIT_STEP_TURNS) * OMIT_STEP_TURNS;
+    for (let index = oldestKept; index < Math.min(stepped, newest); index++) keep.delete(index);
   }
 
   const kept: PromptMessage[] = [];

@@ -136,6 +136,8 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           text: question.text,
           messageTs,
           questionId: question.id,
+          // A /fastapi question has no message of its own: the bot's root message quotes it.
+          ...(messageTs === null ? { sortTs: threadTs } : {}),
           log,
         },
         writer,

@@ -1,8 +1,17 @@
 // Part 4 (history half): a long thread's prompt stays within HISTORY_TOKEN_BUDGET.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadAgents } from '../../src/agents/load.js';
+import { createClaude } from '../../src/claude/claude.js';
 import { loadConfig } from '../../src/config.js';
+import { createConversation } from '../../src/conversation/conversation.js';
 import { buildPrompt, estimateTokens } from '../../src/conversation/prompt.js';
-import type { Turn } from '../../src/store/conversation-store.js';
-import { estimateInputTokens } from '../helpers/fake-anthropic.js';
+import { createLogger } from '../../src/log.js';
+import { ConversationStore, type Turn } from '../../src/store/conversation-store.js';
+import { openDatabase } from '../../src/store/database.js';
+import { estimateInputTokens, FakeAnthropic } from '../helpers/fake-anthropic.js';
 import { createRng, prose, randomInt } from './common.js';
 
 export interface HistoryBudgetResults {
@@ -57,4 +66,81 @@ export function runHistoryBudget(turnCount: number, budgetTokens: number): Histo
     wholeThreadTokens: turns.reduce((sum, turn) => sum + estimateTokens(turn.text) + 4, 0),
     averageTurnChars: chars / turnCount,
   };
+}
+
+export interface CacheShareResults {
+  threads: number;
+  questionsPerThread: number;
+  requests: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Of all input tokens (uncached + read + written), the share read from the cache. */
+  readShare: number;
+}
+
+/**
+ * Part 4 (caching half): threads of follow-ups through the real conversation service and Claude
+ * client against FakeAnthropic applying Anthropic's caching rules (Sonnet's 1,024-token minimum).
+ * What counts is what the usage says was read from the cache, not which requests carry a marker.
+ */
+export async function runCacheShare(threads: number, questionsPerThread: number): Promise<CacheShareResults> {
+  const rng = createRng(401);
+  const anthropic = await FakeAnthropic.start({
+    promptCacheMinTokens: 1_024,
+    defaultReply: () => ({ kind: 'text', text: prose(rng, randomInt(rng, 800, 1_500)) }),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cache-'));
+  const db = openDatabase(join(dir, 'bot.db'));
+  const logger = createLogger({ level: 'error', write: () => {} });
+  const totals = { inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0 };
+  try {
+    const [agent] = loadAgents(fileURLToPath(new URL('../../../agents', import.meta.url)));
+    if (!agent) throw new Error('no agent file');
+    const conversation = createConversation({
+      store: new ConversationStore(db),
+      claude: createClaude({
+        apiKey: 'sk-ant-bench',
+        baseUrl: anthropic.baseUrl,
+        timeoutMs: 30_000,
+        maxRetries: 0,
+      }),
+      agent,
+      model: 'claude-sonnet-5-5',
+      maxAnswerTokens: 4_096,
+      historyTokenBudget: defaultHistoryBudget(),
+      logger,
+    });
+    // Slack-like message timestamps, one second apart, for questions and answers alike.
+    let clock = 1_700_000_000;
+    const nextTs = () => `${clock++}.000100`;
+    const sink = {
+      thinking: async () => {},
+      write: () => {},
+      finish: async () => ({ answerTs: nextTs() }),
+      fail: async () => ({ answerTs: null }),
+    };
+    for (let t = 0; t < threads; t++) {
+      const thread = { channelId: 'CBENCH', threadTs: nextTs() };
+      for (let q = 0; q < questionsPerThread; q++) {
+        const text = prose(rng, randomInt(rng, 400, 900));
+        const messageTs = q === 0 ? thread.threadTs : nextTs();
+        const outcome = await conversation.answer(
+          { thread, userId: 'U1', userName: 'dev', text, messageTs },
+          sink,
+        );
+        if (!outcome.ok) throw new Error(`bench answer failed: ${outcome.kind}`);
+        totals.requests++;
+        totals.inputTokens += outcome.usage.inputTokens;
+        totals.cacheReadTokens += outcome.usage.cacheReadTokens;
+        totals.cacheWriteTokens += outcome.usage.cacheWriteTokens;
+      }
+    }
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    await anthropic.close();
+  }
+  const all = totals.inputTokens + totals.cacheReadTokens + totals.cacheWriteTokens;
+  return { threads, questionsPerThread, ...totals, readShare: all > 0 ? totals.cacheReadTokens / all : 0 };
 }

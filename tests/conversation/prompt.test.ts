@@ -52,6 +52,24 @@ describe('buildPrompt', () => {
     }
   });
 
+  it('leaves turns out in groups of eight, so most follow-ups repeat the previous prompt as their prefix', () => {
+    const long = 'x'.repeat(700);
+    const turns = [user('What is the thread about?')];
+    let samePrefix = 0;
+    let previous: { role: string; content: string }[] | undefined;
+    for (let i = 0; i < 60; i++) {
+      turns.push(bot(`answer ${i} ${long}`), user(`question ${i} ${long}`));
+      const prompt = buildPrompt(turns, 2_000);
+      expect(prompt.omittedTurns % 8).toBe(0);
+      expect(prompt.estimatedTokens).toBeLessThanOrEqual(2_000 + 50);
+      // The previous prompt, whole, is where this one starts (its newest message had the cache breakpoint).
+      if (previous && JSON.stringify(prompt.messages.slice(0, previous.length)) === JSON.stringify(previous))
+        samePrefix++;
+      previous = prompt.messages;
+    }
+    expect(samePrefix).toBeGreaterThanOrEqual(40);
+  });
+
   it('cuts a question that alone exceeds the budget and says so', () => {
     const prompt = buildPrompt([user('y'.repeat(100_000))], 1_000);
     expect(prompt.questionTruncated).toBe(true);

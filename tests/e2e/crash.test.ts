@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parsePhr } from '../../src/records/phr.js';
 import { SIGNING_SECRET } from '../helpers/bot-harness.js';
 import { type Child, childEnv, startChild } from '../helpers/child-bot.js';
-import { FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { FakeAnthropic, lastUserText } from '../helpers/fake-anthropic.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { appMentionEnvelope, nextTs, sendEvent } from '../helpers/slack-requests.js';
 import { tempDir } from '../helpers/temp.js';
@@ -18,8 +18,7 @@ async function fakes(tokenDelayMs = 0) {
   // Several chunks per answer, so "during streaming" is a window a kill can land in.
   const anthropic = await FakeAnthropic.start({
     defaultReply: (req) => {
-      const messages = req.body.messages as { content: string }[];
-      const question = messages.at(-1)?.content.split('\n').at(-1) ?? '';
+      const question = lastUserText(req.body).split('\n').at(-1) ?? '';
       return { kind: 'text', text: ['Complete ', 'answer ', 'to: ', question], tokenDelayMs };
     },
   });

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { FakePromptCache } from './fake-prompt-cache.js';
 
 export interface ReplyUsage {
   input_tokens?: number;
@@ -33,6 +34,11 @@ export interface RecordedRequest {
 
 export interface FakeAnthropicOptions {
   defaultReply?: (req: RecordedRequest) => Reply;
+  /**
+   * Report usage as Anthropic's prompt cache would (fake-prompt-cache.ts), with this minimum cacheable
+   * prefix in tokens (1,024 for Sonnet). Off by default: usage is then chars / 4, nothing cached.
+   */
+  promptCacheMinTokens?: number;
 }
 
 export interface WaitOptions {
@@ -182,6 +188,7 @@ export class FakeAnthropic {
   private readonly shutdown = new AbortController();
   private readonly gateWaiters: (() => void)[] = [];
   private holds = 0;
+  private readonly promptCache: FakePromptCache | undefined;
   private counter = 0;
   private port = 0;
 
@@ -189,6 +196,10 @@ export class FakeAnthropic {
     private readonly server: Server,
     options: FakeAnthropicOptions,
   ) {
+    this.promptCache =
+      options.promptCacheMinTokens === undefined
+        ? undefined
+        : new FakePromptCache(options.promptCacheMinTokens, (value) => Math.ceil(countChars(value) / 4));
     this.defaultReply =
       options.defaultReply ??
       ((req) => ({ kind: 'text', text: `Answer to: ${lastUserText(req.body).slice(0, 200)}` }));
@@ -341,11 +352,12 @@ export class FakeAnthropic {
   }
 
   private usageFor(body: Record<string, unknown>, reply: Extract<Reply, { kind: 'text' }>, text: string) {
-    const cacheCreation = reply.usage?.cache_creation_input_tokens ?? 0;
+    const cache = this.promptCache?.apply(body);
+    const cacheCreation = reply.usage?.cache_creation_input_tokens ?? cache?.cache_creation_input_tokens ?? 0;
     return {
-      input_tokens: reply.usage?.input_tokens ?? estimateInputTokens(body),
+      input_tokens: reply.usage?.input_tokens ?? cache?.input_tokens ?? estimateInputTokens(body),
       cache_creation_input_tokens: cacheCreation,
-      cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
+      cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? cache?.cache_read_input_tokens ?? 0,
       cache_creation: { ephemeral_5m_input_tokens: cacheCreation, ephemeral_1h_input_tokens: 0 },
       output_tokens: reply.usage?.output_tokens ?? Math.max(1, Math.ceil(text.length / 4)),
       service_tier: 'standard',

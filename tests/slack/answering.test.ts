@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startHarness } from '../helpers/bot-harness.js';
+import { lastUserText } from '../helpers/fake-anthropic.js';
 import {
   appMentionEnvelope,
   messageEnvelope,
@@ -53,8 +54,18 @@ describe('answering in Slack', () => {
     expect(system[0]?.text.startsWith('You are a Senior Backend Architect')).toBe(true);
     expect(system.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
     expect(request?.body.model).toBe('claude-sonnet-5-5');
+    // The newest message ends with a cache breakpoint: the next question reads this prefix from the cache.
     expect(request?.body.messages).toEqual([
-      { role: 'user', content: 'U0001 wrote:\nWhat is Depends in FastAPI?' },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: 'U0001 wrote:\nWhat is Depends in FastAPI?',
+            cache_control: { type: 'ephemeral' },
+          },
+        ],
+      },
     ]);
   });
 
@@ -223,7 +234,16 @@ describe('answering in Slack', () => {
     expect(h.anthropic.requests[1]?.body.messages).toEqual([
       { role: 'user', content: 'U0001 wrote:\nHow do I paginate?' },
       { role: 'assistant', content: 'Use keyset pagination.' },
-      { role: 'user', content: 'U0001 wrote:\nWhat goes in the cursor?' },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: 'U0001 wrote:\nWhat goes in the cursor?',
+            cache_control: { type: 'ephemeral' },
+          },
+        ],
+      },
     ]);
     expect(botText(h, 'C0001', root)).toContain('Encode the last id.');
   });
@@ -241,9 +261,9 @@ describe('answering in Slack', () => {
     await h.event(messageEnvelope({ text: 'and for sorting?', ts: nextTs(), thread_ts: root }));
     await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[1]);
     expect(h.anthropic.requests).toHaveLength(2);
-    const last = h.anthropic.requests[1]?.body.messages as { content: string }[];
-    expect(last.at(-1)?.content).toContain('<@U0002> can you try this on staging?');
-    expect(last.at(-1)?.content).toContain('and for sorting?');
+    const last = lastUserText(h.anthropic.requests[1]?.body ?? {});
+    expect(last).toContain('<@U0002> can you try this on staging?');
+    expect(last).toContain('and for sorting?');
   });
 
   it('never answers bots, itself, edits, deletions or other subtypes', async () => {

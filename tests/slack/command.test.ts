@@ -31,7 +31,12 @@ describe('/fastapi', () => {
     expect(h.anthropic.requests[1]?.body.messages).toEqual([
       { role: 'user', content: 'U0001 wrote:\nhow do I use Depends?' },
       { role: 'assistant', content: 'Declare it with `Depends`.' },
-      { role: 'user', content: 'U0001 wrote:\nIs it cached?' },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'U0001 wrote:\nIs it cached?', cache_control: { type: 'ephemeral' } },
+        ],
+      },
     ]);
   });
 
