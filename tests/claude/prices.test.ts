@@ -25,7 +25,18 @@ const usage = (
 
 describe('price table', () => {
   it('prices every alias target exactly', () => {
-    for (const model of Object.values(MODEL_ALIASES)) expect(MODEL_PRICES[model]).toBeDefined();
+    // Each alias target has its own exact-id entry (not just a family fallback), at these list prices.
+    const expected: Record<string, ModelPrice> = {
+      opus: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+      sonnet: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+      haiku: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+    };
+    expect(Object.keys(MODEL_PRICES).sort()).toEqual(Object.values(MODEL_ALIASES).sort());
+    for (const [alias, model] of Object.entries(MODEL_ALIASES)) {
+      expect(Object.hasOwn(MODEL_PRICES, model)).toBe(true);
+      expect(MODEL_PRICES[model]).toEqual(expected[alias]);
+      expect(priceFor(model)).toBe(MODEL_PRICES[model]);
+    }
   });
 
   it('keeps cache read at 0.1x and cache write at 1.25x the input price', () => {

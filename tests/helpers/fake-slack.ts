@@ -9,6 +9,8 @@ export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   token: string | undefined;
+  /** When the request arrived, in `performance.now()` milliseconds (for asserting waits such as Retry-After). */
+  at: number;
 }
 
 export interface FakeMessage {
@@ -596,7 +598,7 @@ export class FakeSlack {
     try {
       args = await parseArgs(req, raw);
     } catch {
-      this.calls.push({ method, args: {}, token: bearer(req) });
+      this.calls.push({ method, args: {}, token: bearer(req), at: performance.now() });
       this.log(`${method} (unparseable body)`);
       sendJson(res, 200, { ok: false, error: 'invalid_json' });
       this.waiters.notify();
@@ -604,7 +606,7 @@ export class FakeSlack {
     }
     const token = bearer(req) ?? asString(args.token);
     delete args.token;
-    this.calls.push({ method, args, token });
+    this.calls.push({ method, args, token, at: performance.now() });
     this.log(`${method} ${this.brief(args)}`);
     this.waiters.notify();
 

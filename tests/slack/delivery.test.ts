@@ -112,6 +112,9 @@ describe('delivering answers into the thread', () => {
     await h.slack.waitFor(() => threadMessages(h, ts)[0]?.text === 'Rate limits are fine.', {
       timeoutMs: 8_000,
     });
-    expect(h.slack.callsTo('chat.startStream').length).toBe(2);
+    const starts = h.slack.callsTo('chat.startStream');
+    expect(starts.length).toBe(2);
+    // The retry waited out Retry-After (1 s); a lower bound only, as timers may fire a millisecond early.
+    expect((starts[1]?.at ?? 0) - (starts[0]?.at ?? 0)).toBeGreaterThanOrEqual(990);
   });
 });

@@ -21,6 +21,15 @@ const delivered = (h: H, ts: string, answer: string) =>
     },
   );
 
+/** chat.postMessage calls that carried the answer into the thread (not the record line after it). */
+const answerPosts = (h: H, ts: string, answer: string) =>
+  h.slack
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.thread_ts === ts && String(c.args.text ?? '').includes(answer));
+
+const botMessagesWith = (h: H, ts: string, answer: string) =>
+  h.slack.messages('C0001', ts).filter((m) => m.user === 'UBOT' && m.text.includes(answer));
+
 describe('when Slack misbehaves', () => {
   const streamRefusals: [string, SlackFailure, number][] = [
     ['500s beyond the retries', { status: 500 }, 3],
@@ -36,6 +45,9 @@ describe('when Slack misbehaves', () => {
       h.slack.failNext('chat.startStream', failure, times);
       const ts = await ask(h, 'Delivered anyway.');
       await delivered(h, ts, 'Delivered anyway.');
+      // Every queued failure was met: the bot really tried to stream (and retried what is retryable)
+      // before falling back, and did not try again after.
+      expect(h.slack.callsTo('chat.startStream').filter((c) => c.args.thread_ts === ts)).toHaveLength(times);
       const posted = h.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === ts);
       expect(posted?.args.blocks).toEqual([{ type: 'markdown', text: 'Delivered anyway.' }]);
     },
@@ -47,6 +59,12 @@ describe('when Slack misbehaves', () => {
     h.slack.failNext('chat.postMessage', { status: 500 });
     const ts = await ask(h, 'Second try.');
     await delivered(h, ts, 'Second try.');
+    // The 500 was answered to the first post; the same post was sent again, and the answer is in the
+    // thread once.
+    const posts = answerPosts(h, ts, 'Second try.');
+    expect(posts).toHaveLength(2);
+    expect(posts[1]?.args).toEqual(posts[0]?.args);
+    expect(botMessagesWith(h, ts, 'Second try.')).toHaveLength(1);
   });
 
   it('waits out a 429 on the plain post too', async () => {
@@ -55,6 +73,13 @@ describe('when Slack misbehaves', () => {
     h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const ts = await ask(h, 'Late but there.');
     await delivered(h, ts, 'Late but there.');
+    // The first post got the 429; the retry came only after the Retry-After of 1 s had passed.
+    const posts = answerPosts(h, ts, 'Late but there.');
+    expect(posts).toHaveLength(2);
+    expect(posts[1]?.args).toEqual(posts[0]?.args);
+    // A lower bound only (timers may fire a millisecond or so early): the wait must not be skipped.
+    expect((posts[1]?.at ?? 0) - (posts[0]?.at ?? 0)).toBeGreaterThanOrEqual(990);
+    expect(botMessagesWith(h, ts, 'Late but there.')).toHaveLength(1);
   });
 
   it('keeps the answer when stopping the stream fails', async () => {
