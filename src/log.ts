@@ -1,6 +1,10 @@
+import { type Logger as PinoLogger, pino } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+
 /**
- * Structured logging: one JSON object per line, with fields that name Slack ids, sizes and
- * durations. Message text and secrets never belong in `info` fields; put text at `debug` only.
+ * Structured logging through pino: one JSON object per line, with fields that name Slack ids, sizes
+ * and durations. Message text and secrets never belong in `info` fields; put text at `debug` only.
+ * This is a thin adapter that keeps the bot's `log.info(msg, fields)` call shape.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -16,53 +20,78 @@ export interface Logger {
   readonly level: LogLevel;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-export const LOG_LEVELS = Object.keys(RANK) as LogLevel[];
+export const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 export function isLogLevel(value: string): value is LogLevel {
-  return Object.hasOwn(RANK, value);
+  return (LOG_LEVELS as string[]).includes(value);
 }
 
 export interface LoggerOptions {
   level: LogLevel;
-  /** Where lines go; stdout by default. Tests pass a collector. */
+  /** Where lines go (without their newline); stdout by default. Tests pass a collector. */
   write?: (line: string) => void;
   now?: () => Date;
   /** `pretty` for a person at a terminal (`npm start` locally); JSON lines otherwise. */
   format?: 'json' | 'pretty';
 }
 
+/**
+ * Credentials under these keys are replaced, should one ever reach a log call. Errors are reduced to
+ * `describeError`'s fields, so an SDK error's request headers or config never reach a line at all.
+ */
+const REDACT = ['token', 'authorization', 'cookie', 'password', 'secret', 'apiKey', 'api_key'].flatMap(
+  (key) => [key, `*.${key}`, `headers.${key}`, `*.headers.${key}`],
+);
+
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = options.now ?? (() => new Date());
-  const threshold = RANK[options.level];
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const pretty = options.format === 'pretty';
+  const prettify = pretty
+    ? prettyFactory({
+        translateTime: 'UTC:HH:MM:ss',
+        singleLine: true,
+        ...(options.write ? { colorize: false } : {}),
+      })
+    : undefined;
+  const root = pino(
+    {
+      level: options.level,
+      base: undefined,
+      // JSON lines carry `"level":"info"` and an ISO time; pino-pretty reads its own numeric levels.
+      timestamp: pretty ? () => `,"time":${now().getTime()}` : () => `,"time":"${now().toISOString()}"`,
+      formatters: {
+        ...(pretty ? {} : { level: (label: string) => ({ level: label }) }),
+        log: (fields: LogFields) => serialiseFields(fields),
+      },
+      redact: { paths: REDACT, censor: '[REDACTED]' },
+    },
+    { write: (line: string) => write((prettify ? prettify(line) : line).replace(/\n$/, '')) },
+  );
+  return adapt(root.child(bound), options.level);
+}
 
-  const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
-    if (RANK[level] < threshold) return;
-    const record: LogFields = { time: now().toISOString(), level, msg, ...bound };
-    if (fields) {
-      for (const [key, value] of Object.entries(fields)) record[key] = serialiseField(value);
-    }
-    write(options.format === 'pretty' ? pretty(record) : JSON.stringify(record));
-  };
-
+function adapt(log: PinoLogger, level: LogLevel): Logger {
   return {
-    level: options.level,
-    debug: (msg, fields) => emit('debug', msg, fields),
-    info: (msg, fields) => emit('info', msg, fields),
-    warn: (msg, fields) => emit('warn', msg, fields),
-    error: (msg, fields) => emit('error', msg, fields),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
+    level,
+    debug: (msg, fields) => log.debug(fields ?? {}, msg),
+    info: (msg, fields) => log.info(fields ?? {}, msg),
+    warn: (msg, fields) => log.warn(fields ?? {}, msg),
+    error: (msg, fields) => log.error(fields ?? {}, msg),
+    child: (fields) => adapt(log.child(fields), level),
   };
+}
+
+/** Errors, under any key, become `describeError`'s fields. */
+function serialiseFields(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] = value instanceof Error ? describeError(value) : value;
+  }
+  return out;
 }
 
 /** Errors become `{name, message, code}` plus their cause chain; stacks only at the source. */
-function serialiseField(value: unknown): unknown {
-  if (value instanceof Error) return describeError(value);
-  return value;
-}
-
 export function describeError(error: unknown, depth = 0): LogFields {
   if (!(error instanceof Error)) return { message: String(error) };
   const fields: LogFields = { name: error.name, message: error.message };
@@ -76,20 +105,3 @@ export function describeError(error: unknown, depth = 0): LogFields {
 
 /** A logger that drops everything: for tools and tests that do not care. */
 export const silentLogger: Logger = createLogger({ level: 'error', write: () => {} });
-
-const LEVEL_LABEL: Record<LogLevel, string> = {
-  debug: 'DEBUG',
-  info: 'INFO ',
-  warn: 'WARN ',
-  error: 'ERROR',
-};
-
-/** `10:40:12 INFO  question accepted  channel=C0001 question_id=1`: the same fields, readable. */
-function pretty(record: LogFields): string {
-  const { time, level, msg, ...fields } = record;
-  const clock = String(time).slice(11, 19);
-  const rest = Object.entries(fields)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' ');
-  return `${clock} ${LEVEL_LABEL[level as LogLevel] ?? String(level)} ${String(msg)}${rest ? `  ${rest}` : ''}`;
-}

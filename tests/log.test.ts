@@ -1,4 +1,6 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { createSlackApp } from '../src/app.js';
 import { createLogger } from '../src/log.js';
 
 const at = () => new Date('2026-11-26T10:40:12.345Z');
@@ -40,6 +42,63 @@ describe('logger', () => {
         question_id: 1,
       },
     );
-    expect(lines).toEqual(['10:40:12 INFO  question accepted  channel=C0001 question_id=1']);
+    expect(lines).toEqual(['[10:40:12] INFO: question accepted {"channel":"C0001","question_id":1}']);
+  });
+
+  it('leaves out lines below the level and serialises errors under any key, with their causes', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'warn', write: (l) => lines.push(l), now: at });
+    log.info('hidden');
+    log.warn('retrying', { reason: new Error('outer', { cause: new TypeError('inner') }) });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      {
+        time: '2026-11-26T10:40:12.345Z',
+        level: 'warn',
+        msg: 'retrying',
+        reason: { name: 'Error', message: 'outer', cause: { name: 'TypeError', message: 'inner' } },
+      },
+    ]);
+  });
+
+  it("never writes credentials under well-known keys, nor an error's request headers", () => {
+    const lines: string[] = [];
+    const error = Object.assign(new Error('An API error occurred: invalid_auth'), {
+      headers: { authorization: 'Bearer xoxb-error-secret' },
+      config: { headers: { Authorization: 'Bearer xoxb-config-secret' } },
+    });
+    createLogger({ level: 'debug', write: (l) => lines.push(l) })
+      .child({ token: 'xoxb-bound-secret' })
+      .error('slack call failed', {
+        error,
+        headers: { authorization: 'Bearer sk-ant-header-secret' },
+        request: { apiKey: 'sk-ant-nested-secret', password: 'hunter2' },
+      });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/secret|hunter2/);
+    expect(lines[0]).toContain('invalid_auth');
+  });
+
+  it("routes Bolt's and the Web API client's logging through it, tagged component=bolt", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: 'debug', write: (l) => lines.push(JSON.parse(l)) });
+    // A loopback port nothing listens on: the call fails at once, after the client has logged it.
+    const closed = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => closed.once('listening', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const { app } = createSlackApp({
+      botToken: 'xoxb-secret-test-token',
+      signingSecret: 'signing-secret',
+      appToken: undefined,
+      apiUrl: `http://127.0.0.1:${port}/api/`,
+      logger,
+      retryConfig: { retries: 0 },
+    });
+    app.logger.warn('from bolt');
+    await expect(app.client.auth.test()).rejects.toThrow();
+    const bolt = lines.filter((line) => line.component === 'bolt');
+    expect(bolt.map((line) => line.msg)).toContain('from bolt');
+    expect(bolt.some((line) => /http request/.test(String(line.msg)))).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain('xoxb-secret-test-token');
   });
 });

@@ -31,8 +31,9 @@ export function startChild(env: Record<string, string>): Child {
   const started = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /"msg":"bot started".*?"port":(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
+      const line = /^\{.*"msg":"bot started".*\}$/m.exec(output)?.[0];
+      const port = line === undefined ? undefined : (JSON.parse(line) as { port?: unknown }).port;
+      if (typeof port === 'number') resolve(port);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

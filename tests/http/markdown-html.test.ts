@@ -132,30 +132,30 @@ describe('markdownToHtml: blocks', () => {
   });
 
   it('renders bullet lists, tight without <p>', () => {
-    expect(md('- a\n- b\n* c')).toBe('<ul>\n<li>a\n</li>\n<li>b\n</li>\n</ul>\n<ul>\n<li>c\n</li>\n</ul>\n');
+    expect(md('- a\n- b\n* c')).toBe('<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ul>\n<li>c</li>\n</ul>\n');
   });
 
   it('renders numbered lists with their start number', () => {
-    expect(md('1. one\n2. two')).toBe('<ol>\n<li>one\n</li>\n<li>two\n</li>\n</ol>\n');
+    expect(md('1. one\n2. two')).toBe('<ol>\n<li>one</li>\n<li>two</li>\n</ol>\n');
     expect(md('3) three\n4) four')).toContain('<ol start="3">');
   });
 
   it('renders loose lists with <p>', () => {
-    expect(md('- a\n\n- b')).toBe('<ul>\n<li><p>a</p>\n</li>\n<li><p>b</p>\n</li>\n</ul>\n');
+    expect(md('- a\n\n- b')).toBe('<ul>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>\n');
   });
 
   it('nests lists by indentation and keeps code blocks inside items', () => {
     const out = md('1. step\n   - detail\n   ```py\n   x = 1\n   ```\n2. next');
     expect(out).toBe(
-      '<ol>\n<li>step\n<ul>\n<li>detail\n</li>\n</ul>\n' +
+      '<ol>\n<li>step\n<ul>\n<li>detail</li>\n</ul>\n' +
         '<div class="code"><div class="code-label">py</div><pre><code>x = 1</code></pre></div>\n</li>\n' +
-        '<li>next\n</li>\n</ol>\n',
+        '<li>next</li>\n</ol>\n',
     );
   });
 
   it('renders PHR outcome bullets', () => {
     expect(md('- **Impact:** faster\n- **Tests:** none')).toBe(
-      '<ul>\n<li><strong>Impact:</strong> faster\n</li>\n<li><strong>Tests:</strong> none\n</li>\n</ul>\n',
+      '<ul>\n<li><strong>Impact:</strong> faster</li>\n<li><strong>Tests:</strong> none</li>\n</ul>\n',
     );
   });
 
@@ -191,8 +191,8 @@ describe('markdownToHtml: blocks', () => {
   it('renders block quotes, thematic breaks and tables', () => {
     expect(md('> quoted\n\n---')).toBe('<blockquote>\n<p>quoted</p>\n</blockquote>\n<hr>\n');
     expect(md('| A | B |\n|---|--:|\n| 1 | 2 |')).toBe(
-      '<div class="table-wrap"><table>\n<thead><tr><th>A</th><th class="align-right">B</th></tr></thead>\n' +
-        '<tbody>\n<tr><td>1</td><td class="align-right">2</td></tr>\n</tbody>\n</table></div>\n',
+      '<div class="table-wrap"><table>\n<thead>\n<tr>\n<th>A</th>\n<th class="align-right">B</th>\n</tr>\n</thead>\n' +
+        '<tbody>\n<tr>\n<td>1</td>\n<td class="align-right">2</td>\n</tr>\n</tbody>\n</table></div>\n',
     );
   });
 });
@@ -244,10 +244,24 @@ describe('markdownToHtml: inline', () => {
     '/relative/path',
     'mailto:a@b.c',
     'http:/missing-slash',
+    '',
+    ' ',
   ])('shows a link to %s as text', (target) => {
     const out = md(`[click](${target})`);
     expect(out).not.toContain('<a ');
     expect(out).toContain('[click](');
+  });
+
+  it('shows images, reference definitions, entities and strikethrough as written', () => {
+    expect(md('![x](https://a.test/i.png)')).toBe(`<p>!<a href="https://a.test/i.png" ${REL}>x</a></p>\n`);
+    expect(md('[r]: https://a.test\n[r]')).toBe(
+      `<p>[r]: <a href="https://a.test/" ${REL}>https://a.test</a><br>\n[r]</p>\n`,
+    );
+    expect(md('&amp; &#x3C; ~~no~~')).toBe('<p>&amp;amp; &amp;#x3C; ~~no~~</p>\n');
+  });
+
+  it('links nothing but http(s) URLs: no mailto, e-mail, www. or scheme-relative links', () => {
+    expect(md('mailto:a@b.c a@b.c www.x.y //x.y/z <mailto:a@b.c> <a@b.c>')).not.toContain('<a ');
   });
 
   it('honours backslash escapes', () => {

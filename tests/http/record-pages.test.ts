@@ -194,7 +194,7 @@ describe('a record page', () => {
     expect(res.status).toBe(200);
     expect(res.body.match(/<h1>/g)).toHaveLength(1);
     expect(res.body).toContain('<h1>ADR-0003: Use async SQLAlchemy</h1>');
-    expect(res.body).toContain('<li><strong>Status:</strong> Proposed\n</li>');
+    expect(res.body).toContain('<li><strong>Status:</strong> Proposed</li>');
   });
 
   it('serves the raw markdown as an attachment, reachable from the page’s own link', async () => {

@@ -107,11 +107,12 @@ function problems(outcomes: readonly Outcome[]): string[] {
 /** Log lines that report an error nobody handled, or that carry a stack trace. */
 function unhandledErrorLines(logs: readonly Record<string, unknown>[]): string[] {
   return logs
-    .map((line) => JSON.stringify(line))
     .filter(
-      (text) =>
-        STACK_TRACE.test(text) || /"level":"error","msg":"[^"]*\b(?:unhandled|uncaught)\b/i.test(text),
-    );
+      (line) =>
+        STACK_TRACE.test(JSON.stringify(line)) ||
+        (line.level === 'error' && /\b(?:unhandled|uncaught)\b/i.test(String(line.msg))),
+    )
+    .map((line) => JSON.stringify(line));
 }
 
 /**
