@@ -10,6 +10,12 @@ export interface ClaudeOptions {
   timeoutMs: number;
   /** Retries of failures before the first byte (429, 529, 5xx, connection errors), with the SDK's backoff. */
   maxRetries: number;
+  /**
+   * The slowest output a healthy stream keeps up (tokens per second): a whole answer may take
+   * `max_tokens` / this, on top of the wait for its first token. Default 10, several times slower
+   * than any current model.
+   */
+  minTokensPerSecond?: number;
 }
 
 export interface StreamRequest {
@@ -72,40 +78,55 @@ export function createClaude(options: ClaudeOptions): Claude {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
   });
-  // Every attempt may take timeoutMs, plus the SDK's backoff between attempts (at most 8 s each).
-  const deadlineMs = options.timeoutMs * (options.maxRetries + 1) + 8_000 * options.maxRetries;
+  // Until the first event: every attempt may take timeoutMs, plus the SDK's backoff between attempts
+  // (at most 8 s each).
+  const firstEventMs = options.timeoutMs * (options.maxRetries + 1) + 8_000 * options.maxRetries;
+  const minTokensPerSecond = options.minTokensPerSecond ?? 10;
 
   /**
-   * One call under three clocks: the caller's signal (shutdown), the overall deadline across retries,
-   * and, while streaming, an idle watchdog that ends a stream which stops sending events.
+   * One call under four clocks: the caller's signal (shutdown); the wait for the first event (across
+   * retries); then the idle gap between events; and a cap on the whole answer in proportion to
+   * `max_tokens`, so a long, healthy answer is never cut for taking long while a trickle still ends.
    */
   const call = async <T>(
     request: StreamRequest,
     run: (signal: AbortSignal, touch: () => void) => Promise<T>,
     partial: () => string,
   ): Promise<T> => {
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const idle = new AbortController();
-    let idleTimer: NodeJS.Timeout | undefined;
-    const touch = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => idle.abort(), options.timeoutMs);
+    const clocks = {
+      firstEvent: new AbortController(),
+      idle: new AbortController(),
+      total: new AbortController(),
     };
-    const signals = [deadline, idle.signal, ...(request.signal ? [request.signal] : [])];
+    const totalMs = firstEventMs + (request.maxTokens / minTokensPerSecond) * 1000;
+    let idleTimer: NodeJS.Timeout | undefined;
+    let firstEventTimer: NodeJS.Timeout | undefined = setTimeout(() => clocks.firstEvent.abort(), firstEventMs);
+    const totalTimer = setTimeout(() => clocks.total.abort(), totalMs);
+    const touch = () => {
+      clearTimeout(firstEventTimer);
+      firstEventTimer = undefined;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => clocks.idle.abort(), options.timeoutMs);
+    };
+    const signals = [
+      ...Object.values(clocks).map((clock) => clock.signal),
+      ...(request.signal ? [request.signal] : []),
+    ];
     try {
       return await run(AbortSignal.any(signals), touch);
     } catch (error) {
-      if (request.signal?.aborted)
-        throw new ClaudeError('aborted', 'the request was cancelled', partial(), { cause: error });
-      if (deadline.aborted)
-        throw new ClaudeError('timeout', 'Claude did not finish in time', partial(), { cause: error });
-      if (idle.signal.aborted) {
-        const kind = partial() ? 'stream_broken' : 'timeout';
-        throw new ClaudeError(kind, 'Claude stopped sending', partial(), { cause: error });
-      }
+      const fail = (kind: ClaudeFailure, message: string) =>
+        new ClaudeError(kind, message, partial(), { cause: error });
+      if (request.signal?.aborted) throw fail('aborted', 'the request was cancelled');
+      if (clocks.firstEvent.signal.aborted) throw fail('timeout', 'Claude did not start answering in time');
+      if (clocks.total.signal.aborted) throw fail('timeout', 'Claude did not finish in time');
+      if (clocks.idle.signal.aborted)
+        throw fail(partial() ? 'stream_broken' : 'timeout', 'Claude stopped sending');
       throw toClaudeError(error, partial());
     } finally {
+      clearTimeout(firstEventTimer);
       clearTimeout(idleTimer);
+      clearTimeout(totalTimer);
     }
   };
 
