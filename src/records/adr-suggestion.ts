@@ -39,7 +39,7 @@ interface Fence {
   len: number;
 }
 
-// The same rule as src/slack/format.ts (any indentation: models indent fences inside list items), so the
+// The same rule as src/slack/markdown/fences.ts (any indentation: models indent fences inside list items), so the
 // text we leave alone is exactly the text Slack will show as code.
 const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
 const FENCE_CLOSE = /^[ \t]*(`{3,}|~{3,})[ \t]*$/;
