@@ -8,7 +8,8 @@
  * The parser is tolerant because models drift from a format: heading levels and case vary, bullets use `*`,
  * sections go missing, a sentence comes before the first heading, the whole reply is wrapped in a fence.
  */
-import { ADR_NOT_STATED, type AdrDraft, codeLineMask } from './adr.js';
+import { ADR_NOT_STATED, type AdrDraft } from './adr.js';
+import { codeLineMask } from './adr-fences.js';
 
 /** The reply holds neither a Context nor a Decision: nothing to write a record from. */
 export class AdrDraftError extends Error {

@@ -8,8 +8,10 @@ import type { Logger } from '../log.js';
 import type { Adr, AdrStore, NewSuggestion, Suggestion } from '../store/adr-store.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { RecordStore } from '../store/record-store.js';
-import { ADR_DIR, ADR_DIR_FILE, adrFileName, readAdr, renderAdr, setAdrStatus } from './adr.js';
+import { ADR_DIR, ADR_DIR_FILE, adrFileName } from './adr.js';
 import { AdrDraftError, adrDraftRequest, parseAdrDraft } from './adr-draft.js';
+import { readAdr, setAdrStatus } from './adr-file.js';
+import { renderAdr } from './adr-render.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
 import { padId, phrLabel, setPhrAdrLink } from './phr.js';
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ADR_NOT_STATED, type AdrDraft, readAdr, renderAdr } from '../../src/records/adr.js';
+import { ADR_NOT_STATED, type AdrDraft } from '../../src/records/adr.js';
 import { AdrDraftError, adrDraftRequest, parseAdrDraft } from '../../src/records/adr-draft.js';
+import { readAdr } from '../../src/records/adr-file.js';
+import { renderAdr } from '../../src/records/adr-render.js';
 
 const TRANSCRIPT = [
   { who: 'Ada', text: 'Our /items endpoint takes 4s on page 500. Offset pagination?' },
