@@ -9,7 +9,8 @@ import type { Adr, AdrStore, NewSuggestion, Suggestion } from '../store/adr-stor
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { RecordStore } from '../store/record-store.js';
 import { ADR_DIR, ADR_DIR_FILE, adrFileName } from './adr.js';
-import { AdrDraftError, adrDraftRequest, parseAdrDraft } from './adr-draft.js';
+import { adrDraftRequest } from './adr-draft.js';
+import { AdrDraftError, parseAdrDraft } from './adr-draft-parse.js';
 import { readAdr, setAdrStatus } from './adr-file.js';
 import { renderAdr } from './adr-render.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
