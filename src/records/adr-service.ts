@@ -14,7 +14,8 @@ import { AdrDraftError, parseAdrDraft } from './adr-draft-parse.js';
 import { readAdr, setAdrStatus } from './adr-file.js';
 import { renderAdr } from './adr-render.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
-import { padId, phrLabel, setPhrAdrLink } from './phr.js';
+import { padId, phrLabel } from './phr.js';
+import { setPhrAdrLink } from './phr-file.js';
 
 export interface AdrRef {
   number: number;
