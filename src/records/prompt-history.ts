@@ -10,7 +10,8 @@ import { createNumberedFile, FolderNumbers } from './numbered-files.js';
 import { type PhrRecord, type PhrStage, phrFileName, phrLabel, phrRoute } from './phr.js';
 import { parsePhr } from './phr-file.js';
 import { renderPhr } from './phr-render.js';
-import { phrTitle, topicLabels } from './title.js';
+import { phrTitle } from './title.js';
+import { topicLabels } from './topics.js';
 
 /** One answered question, as the surfaces (Slack, `npm run ask`) know it. */
 export interface Exchange {
