@@ -100,7 +100,10 @@ export function createClaude(options: ClaudeOptions): Claude {
     };
     const totalMs = firstEventMs + (request.maxTokens / minTokensPerSecond) * 1000;
     let idleTimer: NodeJS.Timeout | undefined;
-    let firstEventTimer: NodeJS.Timeout | undefined = setTimeout(() => clocks.firstEvent.abort(), firstEventMs);
+    let firstEventTimer: NodeJS.Timeout | undefined = setTimeout(
+      () => clocks.firstEvent.abort(),
+      firstEventMs,
+    );
     const totalTimer = setTimeout(() => clocks.total.abort(), totalMs);
     const touch = () => {
       clearTimeout(firstEventTimer);

@@ -3,7 +3,7 @@ import { type Claude, ClaudeError, type ClaudeFailure, type Usage } from '../cla
 import { estimateCostUsd, type ModelPrice, priceFor } from '../claude/prices.js';
 import { wasCut } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
-import { createAdrInstructionFilter } from '../records/adr-suggestion.js';
+import { createAdrInstructionFilter } from '../records/adr-instruction-filter.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { AnswerSink } from './answer-sink.js';
 import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE, REFUSAL_NOTE } from './failures.js';

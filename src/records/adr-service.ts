@@ -8,10 +8,14 @@ import type { Logger } from '../log.js';
 import type { Adr, AdrStore, NewSuggestion, Suggestion } from '../store/adr-store.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { RecordStore } from '../store/record-store.js';
-import { ADR_DIR, ADR_DIR_FILE, adrFileName, readAdr, renderAdr, setAdrStatus } from './adr.js';
-import { AdrDraftError, adrDraftRequest, parseAdrDraft } from './adr-draft.js';
+import { ADR_DIR, ADR_DIR_FILE, adrFileName } from './adr.js';
+import { adrDraftRequest } from './adr-draft.js';
+import { AdrDraftError, parseAdrDraft } from './adr-draft-parse.js';
+import { readAdr, setAdrStatus } from './adr-file.js';
+import { renderAdr } from './adr-render.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
-import { padId, phrLabel, setPhrAdrLink } from './phr.js';
+import { padId, phrLabel } from './phr.js';
+import { setPhrAdrLink } from './phr-file.js';
 
 export interface AdrRef {
   number: number;

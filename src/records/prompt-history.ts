@@ -7,16 +7,11 @@ import type { Logger } from '../log.js';
 import { REDACTED } from '../security/redact.js';
 import type { PhrRow, RecordStore } from '../store/record-store.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
-import {
-  type PhrRecord,
-  type PhrStage,
-  parsePhr,
-  phrFileName,
-  phrLabel,
-  phrRoute,
-  renderPhr,
-} from './phr.js';
-import { phrTitle, topicLabels } from './title.js';
+import { type PhrRecord, type PhrStage, phrFileName, phrLabel, phrRoute } from './phr.js';
+import { parsePhr } from './phr-file.js';
+import { renderPhr } from './phr-render.js';
+import { phrTitle } from './title.js';
+import { topicLabels } from './topics.js';
 
 /** One answered question, as the surfaces (Slack, `npm run ask`) know it. */
 export interface Exchange {

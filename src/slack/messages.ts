@@ -1,7 +1,8 @@
 import type { AdrRef } from '../records/adr-service.js';
 import type { PhrRef } from '../records/prompt-history.js';
 import type { UsageRow } from '../store/record-store.js';
-import { escapeMrkdwn, neutraliseMentions } from './format.js';
+import { neutraliseMentions } from './markdown/mentions.js';
+import { escapeMrkdwn } from './markdown/mrkdwn.js';
 
 /** Fixed texts the bot says in Slack (mrkdwn), kept together so their tone stays one voice. */
 

@@ -2,7 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import type { AnswerSink, SinkResult } from '../conversation/answer-sink.js';
 import type { Logger } from '../log.js';
 import { slackErrorCode } from './errors.js';
-import { createMarkdownStream, escapeMrkdwn, openFenceAt, SLACK_MARKDOWN_LIMIT } from './format.js';
+import { createMarkdownStream } from './markdown/convert.js';
+import { openFenceAt } from './markdown/fences.js';
+import { escapeMrkdwn } from './markdown/mrkdwn.js';
+import { SLACK_MARKDOWN_LIMIT } from './markdown/split.js';
 
 export interface ThreadTarget {
   channel: string;
