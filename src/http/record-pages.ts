@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { html, PAGE_CONTENT_SECURITY_POLICY, page, type SafeHtml } from './html.js';
+import { ADR_INDEX_ID, type AdrIndexEntry, type RecordDocument } from '../records/documents.js';
 import {
   assertRecordSecret,
   isRecordKind,
@@ -7,26 +7,9 @@ import {
   recordUrl,
   signRecord,
   verifyRecord,
-} from './links.js';
+} from '../records/links.js';
+import { html, PAGE_CONTENT_SECURITY_POLICY, page, type SafeHtml } from './html.js';
 import { frontMatterTable, markdownToHtml } from './markdown-html.js';
-
-export interface RecordDocument {
-  title: string;
-  /** The whole file as written (front matter included): served as-is by the `.md` download. */
-  markdown: string;
-  fileName: string;
-  /** Parsed front matter, shown as a table; the page drops the front matter block from the body. */
-  frontMatter?: Record<string, unknown>;
-}
-
-export interface AdrIndexEntry {
-  number: string;
-  title: string;
-  status: string;
-  date: string;
-  /** The ADR's public id (as passed to lookup('adr', id)). */
-  id: string;
-}
 
 export interface RecordPagesOptions {
   secret: Buffer;
@@ -39,9 +22,6 @@ export interface RecordPagesOptions {
   adrIndex?: () => AdrIndexEntry[];
   publicBaseUrl: string;
 }
-
-/** The id under which kind `adrs` serves the ADR index. */
-export const ADR_INDEX_ID = 'index';
 
 const PREFIX = '/records/';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Usage } from '../claude/claude.js';
-import { newPublicId, recordUrl } from '../http/links.js';
-import type { RecordDocument } from '../http/record-pages.js';
 import type { Logger } from '../log.js';
 import { REDACTED } from '../security/redact.js';
 import type { PhrRow, RecordStore } from '../store/record-store.js';
+import type { RecordDocument } from './documents.js';
+import { newPublicId, recordUrl } from './links.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
 import { type PhrRecord, type PhrStage, phrFileName, phrLabel, phrRoute } from './phr.js';
 import { parsePhr } from './phr-file.js';

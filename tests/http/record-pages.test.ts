@@ -1,15 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PAGE_STYLE_CSP_HASH } from '../../src/http/html.js';
-import { type RecordKind, recordUrl, signRecord } from '../../src/http/links.js';
-import {
-  type AdrIndexEntry,
-  contentDisposition,
-  createRecordPages,
-  type RecordDocument,
-  splitFrontMatter,
-} from '../../src/http/record-pages.js';
+import { contentDisposition, createRecordPages, splitFrontMatter } from '../../src/http/record-pages.js';
 import { listen } from '../../src/http/server.js';
+import type { AdrIndexEntry, RecordDocument } from '../../src/records/documents.js';
+import { type RecordKind, recordUrl, signRecord } from '../../src/records/links.js';
 
 const SECRET = Buffer.from('test-secret-test-secret-test-secret!', 'utf8');
 const PUBLIC_BASE = 'https://bot.example.com';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newPublicId, recordUrl, signRecord, verifyRecord } from '../../src/http/links.js';
+import { newPublicId, recordUrl, signRecord, verifyRecord } from '../../src/records/links.js';
 
 const SECRET = Buffer.from('0123456789abcdef0123456789abcdef', 'utf8');
 const OTHER_SECRET = Buffer.from('fedcba9876543210fedcba9876543210', 'utf8');

@@ -1,0 +1,22 @@
+/** What a record page shows: the shape PHRs and ADRs hand to the HTTP layer, which renders it. */
+
+export interface RecordDocument {
+  title: string;
+  /** The whole file as written (front matter included): served as-is by the `.md` download. */
+  markdown: string;
+  fileName: string;
+  /** Parsed front matter, shown as a table; the page drops the front matter block from the body. */
+  frontMatter?: Record<string, unknown>;
+}
+
+export interface AdrIndexEntry {
+  number: string;
+  title: string;
+  status: string;
+  date: string;
+  /** The ADR's public id (as passed to lookup('adr', id)). */
+  id: string;
+}
+
+/** The id under which kind `adrs` serves the ADR index. */
+export const ADR_INDEX_ID = 'index';
