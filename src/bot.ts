@@ -38,7 +38,7 @@ export interface BotOptions {
   logger: Logger;
   /** Interface the HTTP server binds; all interfaces by default (tests use 127.0.0.1). */
   host?: string;
-  /** Overrides for tests: fast Slack retries and no pacing between stream appends. */
+  /** Overrides for tests: fast Slack retries, and streamed text sent without waiting to fill a batch. */
   slackRetryConfig?: RetryOptions;
   slackTimeoutMs?: number;
   streamIntervalMs?: number;
@@ -204,7 +204,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         logger,
         onSlackError: (method, code) => metrics.slackApiError(method, code),
         textPolicy,
-        ...(options.streamIntervalMs !== undefined ? { minIntervalMs: options.streamIntervalMs } : {}),
+        ...(options.streamIntervalMs !== undefined ? { flushIntervalMs: options.streamIntervalMs } : {}),
       }),
       concurrency: config.maxConcurrentAnswers,
       logger,

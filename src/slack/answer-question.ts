@@ -33,8 +33,8 @@ export interface AnswerQuestionDeps {
   textPolicy?: TextPolicy;
   botUserId: string;
   logger: Logger;
-  /** Pacing of stream appends; tests set 0. */
-  minIntervalMs?: number;
+  /** The longest a batch of streamed text waits (see SlackThreadWriter); tests set 0. */
+  flushIntervalMs?: number;
   /** How many earlier messages of a thread to read when mentioned in it late. */
   lateThreadMessages?: number;
   fetch?: typeof fetch;
@@ -123,7 +123,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
           recipientUserId: question.userId,
         },
         logger: log,
-        ...(deps.minIntervalMs !== undefined ? { minIntervalMs: deps.minIntervalMs } : {}),
+        ...(deps.flushIntervalMs !== undefined ? { flushIntervalMs: deps.flushIntervalMs } : {}),
         onFirstMessage: (ts) => deps.inbox.setPartial(question.id, ts),
         ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}),
       });

@@ -21,8 +21,13 @@ export interface ThreadWriterOptions {
   logger: Logger;
   /** Characters of Markdown per Slack message (Slack allows 12,000 per message). */
   messageLimit?: number;
-  /** Pacing between stream appends / message updates, so a fast model does not hit Slack's rate limits. */
-  minIntervalMs?: number;
+  /**
+   * Batching after the first text (which goes out at once): pending text is sent when it reaches
+   * `flushChars` characters or `flushIntervalMs` after the last send, whichever comes first, as
+   * Slack's own ChatStreamer buffers. A few Slack calls per answer instead of several per second.
+   */
+  flushChars?: number;
+  flushIntervalMs?: number;
   /** Called with the ts of the first message once it exists (so a restart can find a half-written answer). */
   onFirstMessage?: (ts: string) => void;
   /** Reports a failed Slack call (for metrics). */
@@ -77,7 +82,8 @@ export class SlackThreadWriter implements AnswerSink {
   readonly #target: ThreadTarget;
   readonly #log: Logger;
   readonly #limit: number;
-  readonly #minIntervalMs: number;
+  readonly #flushChars: number;
+  readonly #flushIntervalMs: number;
   readonly #onFirstMessage: ((ts: string) => void) | undefined;
   readonly #onSlackError: ((method: string, code: string) => void) | undefined;
   readonly #renderer = createMarkdownStream();
@@ -86,6 +92,9 @@ export class SlackThreadWriter implements AnswerSink {
   #current: OpenMessage = { ts: undefined, text: '', streaming: false };
   #firstTs: string | null = null;
   #lastSendAt = 0;
+  /** Set by finish/fail: everything pending goes out now, batch size or not. */
+  #flushAll = false;
+  #flushTimer: NodeJS.Timeout | undefined;
   #pump: Promise<void> | null = null;
   #fatal: unknown = null;
   #wroteAnything = false;
@@ -95,7 +104,8 @@ export class SlackThreadWriter implements AnswerSink {
     this.#target = options.target;
     this.#log = options.logger;
     this.#limit = options.messageLimit ?? SLACK_MARKDOWN_LIMIT;
-    this.#minIntervalMs = options.minIntervalMs ?? 250;
+    this.#flushChars = options.flushChars ?? 256;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.#onFirstMessage = options.onFirstMessage;
     this.#onSlackError = options.onSlackError;
   }
@@ -156,22 +166,45 @@ export class SlackThreadWriter implements AnswerSink {
 
   #kick(): void {
     if (this.#pump || !this.#pending || this.#fatal !== null) return;
+    if (!this.#due()) {
+      this.#flushTimer ??= setTimeout(
+        () => {
+          this.#flushTimer = undefined;
+          this.#kick();
+        },
+        this.#lastSendAt + this.#flushIntervalMs - Date.now(),
+      );
+      return;
+    }
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     this.#pump = this.#runPump().finally(() => {
       this.#pump = null;
       this.#kick();
     });
   }
 
+  /** Whether pending text should go out now: the first text, a full batch, a batch's time, or the end. */
+  #due(): boolean {
+    return (
+      this.#flushAll ||
+      this.#lastSendAt === 0 ||
+      this.#pending.length >= this.#flushChars ||
+      Date.now() - this.#lastSendAt >= this.#flushIntervalMs
+    );
+  }
+
   async #drain(): Promise<void> {
+    this.#flushAll = true;
+    this.#kick();
     while (this.#pump) await this.#pump;
     if (this.#fatal !== null) throw this.#fatal;
   }
 
   async #runPump(): Promise<void> {
     try {
-      while (this.#pending) {
-        const wait = this.#lastSendAt + this.#minIntervalMs - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Text that arrived while a send was in flight goes out at once only if it is a full batch.
+      while (this.#pending && this.#due()) {
         await this.#sendSome();
         this.#lastSendAt = Date.now();
       }

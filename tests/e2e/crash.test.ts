@@ -19,7 +19,13 @@ async function fakes(tokenDelayMs = 0) {
   const anthropic = await FakeAnthropic.start({
     defaultReply: (req) => {
       const question = lastUserText(req.body).split('\n').at(-1) ?? '';
-      return { kind: 'text', text: ['Complete ', 'answer ', 'to: ', question], tokenDelayMs };
+      // The second piece fills a stream batch (256 characters): an append goes out early, mid-answer.
+      const preamble = `${'Some reasoning first. '.repeat(12)}\n\n`;
+      return {
+        kind: 'text',
+        text: ['Thinking. ', preamble, 'Complete ', 'answer ', 'to: ', question],
+        tokenDelayMs,
+      };
     },
   });
   onTestFinished(async () => {
