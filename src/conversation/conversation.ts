@@ -1,9 +1,9 @@
+import { createAdrInstructionFilter } from '../adr/instruction-filter.js';
 import type { Agent } from '../agents/load.js';
 import { type Claude, ClaudeError, type ClaudeFailure, type Usage } from '../claude/claude.js';
 import { estimateCostUsd, type ModelPrice, priceFor } from '../claude/prices.js';
 import { wasCut } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
-import { createAdrInstructionFilter } from '../records/adr-instruction-filter.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { AnswerSink } from './answer-sink.js';
 import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE, REFUSAL_NOTE } from './failures.js';

@@ -1,12 +1,12 @@
 import type { WebClient } from '@slack/web-api';
+import type { AdrFlow } from '../adr/flow.js';
+import { detectAdrSuggestions } from '../adr/suggestion.js';
 import type { Conversation } from '../conversation/conversation.js';
 import { isWordless, prepareText, type TextPolicy } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
-import { detectAdrSuggestions } from '../records/adr-suggestion.js';
 import type { PhrRef, PromptHistory } from '../records/prompt-history.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { InboxStore, Question } from '../store/inbox-store.js';
-import type { AdrFlow } from './adr-flow.js';
 import { postEphemeral } from './ephemeral.js';
 import { slackErrorCode } from './errors.js';
 import { questionTextOf } from './listeners/intake.js';

@@ -1,4 +1,4 @@
-import type { AdrRef } from '../records/adr-service.js';
+import type { AdrRef } from '../adr/service.js';
 import type { PhrRef } from '../records/prompt-history.js';
 import type { UsageRow } from '../store/record-store.js';
 import { neutraliseMentions } from './markdown/mentions.js';

@@ -6,7 +6,7 @@
 // src/http/slack-gate.ts now refuses those shapes before Bolt sees them. `slackTyped` still tells which
 // fuzz requests are such shapes, to prove the fuzz includes some.
 import { describe, expect, it } from 'vitest';
-import { ADR_ACTIONS } from '../../src/slack/adr-cards.js';
+import { ADR_ACTIONS } from '../../src/adr/cards.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/bot-harness.js';
 import { lastUserText } from '../helpers/fake-anthropic.js';
 import { randomInt as int, seededRandom as prng } from '../helpers/random.js';

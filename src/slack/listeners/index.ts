@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { registerAdrActions } from './adr-actions.js';
+import { registerAdrActions } from '../../adr/actions.js';
 import { registerCommand } from './command.js';
 import type { ListenerDeps } from './intake.js';
 import { registerMention } from './mention.js';

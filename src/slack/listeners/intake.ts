@@ -1,13 +1,13 @@
+import type { AdrFlow } from '../../adr/flow.js';
+import type { AdrService } from '../../adr/service.js';
 import type { BackgroundTasks } from '../../background.js';
 import { type Admission, refusalText } from '../../inbox/admission.js';
 import { prepareText, type TextPolicy, withAttachmentNote } from '../../inbox/question-text.js';
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
-import type { AdrService } from '../../records/adr-service.js';
 import type { PromptHistory } from '../../records/prompt-history.js';
 import type { ConversationStore } from '../../store/conversation-store.js';
 import type { InboxStore, NewQuestion } from '../../store/inbox-store.js';
-import type { AdrFlow } from '../adr-flow.js';
 
 export interface ListenerDeps {
   inbox: InboxStore;

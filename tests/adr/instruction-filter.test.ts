@@ -1,12 +1,9 @@
 // stripAdrInstructions and createAdrInstructionFilter: removing the raw /sp.adr instruction, whole or streamed.
 
 import { describe, expect, it } from 'vitest';
-import {
-  createAdrInstructionFilter,
-  stripAdrInstructions,
-} from '../../src/records/adr-instruction-filter.js';
+import { createAdrInstructionFilter, stripAdrInstructions } from '../../src/adr/instruction-filter.js';
 import { seededRandom as seeded } from '../helpers/random.js';
-import { ANSWER_BODY, CASES, NEGATIVES } from './adr-suggestion-cases.js';
+import { ANSWER_BODY, CASES, NEGATIVES } from './suggestion-cases.js';
 
 /** Lines outside fenced code, for "nothing of the command is left" checks. */
 function outsideCode(text: string): string {

@@ -10,7 +10,7 @@ import {
   formatAdrStatus,
   METADATA_KEYS,
 } from './adr.js';
-import { scanFences } from './adr-fences.js';
+import { scanFences } from './fences.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Neutralising untrusted text.

@@ -1,8 +1,8 @@
 // Drafts, records and structure checks shared by the ADR tests.
 
 import { expect } from 'vitest';
-import type { AdrDraft, AdrRecord } from '../../src/records/adr.js';
-import { codeLineMask } from '../../src/records/adr-fences.js';
+import type { AdrDraft, AdrRecord } from '../../src/adr/adr.js';
+import { codeLineMask } from '../../src/adr/fences.js';
 
 export function draft(overrides: Partial<AdrDraft> = {}): AdrDraft {
   return {

@@ -1,10 +1,10 @@
 // readAdr and setAdrStatus: reading ADR files back and updating their status.
 
 import { describe, expect, it } from 'vitest';
-import { AdrFormatError, type AdrStatus, parseAdrStatus } from '../../src/records/adr.js';
-import { readAdr, setAdrStatus } from '../../src/records/adr-file.js';
-import { renderAdr } from '../../src/records/adr-render.js';
-import { changedLines, expectStructure, FULL_RECORD_TEXT, record } from './adr-fixtures.js';
+import { AdrFormatError, type AdrStatus, parseAdrStatus } from '../../src/adr/adr.js';
+import { readAdr, setAdrStatus } from '../../src/adr/file.js';
+import { renderAdr } from '../../src/adr/render.js';
+import { changedLines, expectStructure, FULL_RECORD_TEXT, record } from './fixtures.js';
 
 describe('readAdr', () => {
   it('reads back what renderAdr wrote, the number from the file name', () => {

@@ -8,7 +8,7 @@
  * the text, both for a whole answer and for the stream of deltas while the answer is being written.
  */
 
-import { advanceFence, type Fence, findInstruction, parseCommand } from './adr-instruction.js';
+import { advanceFence, type Fence, findInstruction, parseCommand } from './instruction.js';
 
 export interface AdrSuggestion {
   /** The decision in a sentence: markup and emoji stripped, trimmed, no trailing dash or full stop. */

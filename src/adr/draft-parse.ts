@@ -6,7 +6,7 @@
  */
 
 import { ADR_NOT_STATED, type AdrDraft } from './adr.js';
-import { codeLineMask } from './adr-fences.js';
+import { codeLineMask } from './fences.js';
 
 /** The reply holds neither a Context nor a Decision: nothing to write a record from. */
 export class AdrDraftError extends Error {

@@ -1,8 +1,8 @@
 // adrDraftRequest: the request that asks Claude for an ADR draft, with the thread quoted as data.
 
 import { describe, expect, it } from 'vitest';
-import { ADR_NOT_STATED } from '../../src/records/adr.js';
-import { adrDraftRequest } from '../../src/records/adr-draft.js';
+import { ADR_NOT_STATED } from '../../src/adr/adr.js';
+import { adrDraftRequest } from '../../src/adr/draft.js';
 
 const TRANSCRIPT = [
   { who: 'Ada', text: 'Our /items endpoint takes 4s on page 500. Offset pagination?' },

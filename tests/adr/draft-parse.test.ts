@@ -1,10 +1,10 @@
 // parseAdrDraft: reading well-formed and drifting draft replies.
 
 import { describe, expect, it } from 'vitest';
-import { ADR_NOT_STATED, type AdrDraft } from '../../src/records/adr.js';
-import { AdrDraftError, parseAdrDraft } from '../../src/records/adr-draft-parse.js';
-import { readAdr } from '../../src/records/adr-file.js';
-import { renderAdr } from '../../src/records/adr-render.js';
+import { ADR_NOT_STATED, type AdrDraft } from '../../src/adr/adr.js';
+import { AdrDraftError, parseAdrDraft } from '../../src/adr/draft-parse.js';
+import { readAdr } from '../../src/adr/file.js';
+import { renderAdr } from '../../src/adr/render.js';
 
 const WELL_FORMED = `## Context
 The \`/items\` endpoint uses offset pagination, and deep pages take seconds

@@ -24,8 +24,8 @@
  *   same; `List<int>` even displays as written). Code is left byte for byte: it is not HTML there.
  */
 
-import { padId } from './phr.js';
-import { slugify } from './title.js';
+import { padId } from '../records/phr.js';
+import { slugify } from '../records/title.js';
 
 export type AdrStatus =
   | 'Proposed'
@@ -37,7 +37,7 @@ export type AdrStatus =
       supersededBy: string;
     };
 
-/** What Claude drafted from the thread (see adr-draft.ts). */
+/** What Claude drafted from the thread (see draft.ts). */
 export interface AdrDraft {
   /** One paragraph; collapsed to one line in the file. */
   context: string;
@@ -92,7 +92,7 @@ export const ADR_DIR = 'history/adr';
 export const ADR_DIR_FILE = '.adr-dir';
 export const ADR_DIR_FILE_CONTENT = `${ADR_DIR}\n`;
 
-/** Written where the thread gave nothing for a field; adr-draft.ts fills missing sections with it too. */
+/** Written where the thread gave nothing for a field; draft.ts fills missing sections with it too. */
 export const ADR_NOT_STATED = 'Not stated in the discussion.';
 
 const SIMPLE_STATUSES = ['Proposed', 'Accepted', 'Rejected', 'Deprecated'] as const;

@@ -1,8 +1,8 @@
 // detectAdrSuggestions: finding the brief and title of each suggestion in an answer.
 
 import { describe, expect, it } from 'vitest';
-import { detectAdrSuggestions, MAX_TITLE_LENGTH } from '../../src/records/adr-suggestion.js';
-import { ANSWER_BODY, CASES, NEGATIVES } from './adr-suggestion-cases.js';
+import { detectAdrSuggestions, MAX_TITLE_LENGTH } from '../../src/adr/suggestion.js';
+import { ANSWER_BODY, CASES, NEGATIVES } from './suggestion-cases.js';
 
 describe('detectAdrSuggestions', () => {
   for (const c of CASES) {

@@ -7,7 +7,7 @@ import {
   findInstruction,
   instructionAt,
   parseCommand,
-} from './adr-instruction.js';
+} from './instruction.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Stripping

@@ -1,11 +1,11 @@
 // renderAdr: the records-format layout, and hostile drafts that must not add structure.
 
 import { describe, expect, it } from 'vitest';
-import { ADR_NOT_STATED, type AdrStatus, formatAdrStatus } from '../../src/records/adr.js';
-import { readAdr, setAdrStatus } from '../../src/records/adr-file.js';
-import { renderAdr } from '../../src/records/adr-render.js';
+import { ADR_NOT_STATED, type AdrStatus, formatAdrStatus } from '../../src/adr/adr.js';
+import { readAdr, setAdrStatus } from '../../src/adr/file.js';
+import { renderAdr } from '../../src/adr/render.js';
 import { seededRandom as seeded } from '../helpers/random.js';
-import { draft, expectStructure, FULL_RECORD_TEXT, record } from './adr-fixtures.js';
+import { draft, expectStructure, FULL_RECORD_TEXT, record } from './fixtures.js';
 
 describe('renderAdr', () => {
   it('renders the records-format layout exactly', () => {

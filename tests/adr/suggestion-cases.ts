@@ -1,6 +1,6 @@
 // Model answers with and without ADR suggestions, shared by the suggestion and instruction-filter tests.
 
-import type { AdrSuggestion } from '../../src/records/adr-suggestion.js';
+import type { AdrSuggestion } from '../../src/adr/suggestion.js';
 
 export const ANSWER_BODY = [
   'Use a dedicated table and `SELECT ... FOR UPDATE SKIP LOCKED` so workers never take the same job:',

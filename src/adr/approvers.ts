@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
-import { slackErrorCode } from './errors.js';
+import { slackErrorCode } from '../slack/errors.js';
 
 export type ApproverCheck = (userId: string) => Promise<boolean>;
 

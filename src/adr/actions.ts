@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ADR_ACTIONS } from '../adr-cards.js';
-import type { Click } from '../adr-flow.js';
-import type { ListenerDeps } from './intake.js';
+import type { ListenerDeps } from '../slack/listeners/intake.js';
+import { ADR_ACTIONS } from './cards.js';
+import type { Click } from './flow.js';
 
 function clickOf(body: BlockAction, action: ButtonAction): Click {
   return {

@@ -75,7 +75,7 @@ export function scanFences(lines: readonly string[]): ScannedLine[] {
 
 /**
  * For each line, whether it is a fence line or inside a fenced block, by the tracker above. Shared with
- * adr-draft.ts so a `# comment` in a drafted Python block is never taken for a heading.
+ * draft.ts so a `# comment` in a drafted Python block is never taken for a heading.
  */
 export function codeLineMask(lines: readonly string[]): boolean[] {
   const mask = lines.map(() => false);

@@ -2,8 +2,8 @@ import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
 
-import { neutraliseMentions } from './markdown/mentions.js';
-import { escapeMrkdwn } from './markdown/mrkdwn.js';
+import { neutraliseMentions } from '../slack/markdown/mentions.js';
+import { escapeMrkdwn } from '../slack/markdown/mrkdwn.js';
 
 /** Action ids of the ADR buttons, defined once for the cards and the listeners. */
 export const ADR_ACTIONS = {

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { BackgroundTasks } from '../background.js';
 import type { Logger } from '../log.js';
-import type { AdrRef, AdrService, SuggestionRefusal } from '../records/adr-service.js';
-import type { AdrSuggestion } from '../records/adr-suggestion.js';
-import type { Suggestion } from '../store/adr-store.js';
+import { postEphemeral } from '../slack/ephemeral.js';
+import { slackErrorCode } from '../slack/errors.js';
+import type { UserNames } from '../slack/user-names.js';
+import type { ApproverCheck } from './approvers.js';
 import {
   type AdrCard,
   cardText,
@@ -12,11 +13,10 @@ import {
   draftingBlocks,
   proposedBlocks,
   suggestionBlocks,
-} from './adr-cards.js';
-import type { ApproverCheck } from './approvers.js';
-import { postEphemeral } from './ephemeral.js';
-import { slackErrorCode } from './errors.js';
-import type { UserNames } from './user-names.js';
+} from './cards.js';
+import type { AdrRef, AdrService, SuggestionRefusal } from './service.js';
+import type { Suggestion } from './store.js';
+import type { AdrSuggestion } from './suggestion.js';
 
 export interface AdrFlowDeps {
   client: WebClient;

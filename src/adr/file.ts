@@ -1,8 +1,8 @@
 // Reading an ADR file back (title, status, date) and updating its status in place.
 
 import { AdrFormatError, type AdrStatus, type AdrSummary, formatAdrStatus, plainText } from './adr.js';
-import { codeLineMask } from './adr-fences.js';
-import { escapeHtml, inlineText } from './adr-render.js';
+import { codeLineMask } from './fences.js';
+import { escapeHtml, inlineText } from './render.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading and updating files.

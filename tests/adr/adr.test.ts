@@ -1,7 +1,7 @@
 // ADR ids, file names and the adr-tools companion file.
 
 import { describe, expect, it } from 'vitest';
-import { ADR_DIR, ADR_DIR_FILE, ADR_DIR_FILE_CONTENT, adrFileName, adrId } from '../../src/records/adr.js';
+import { ADR_DIR, ADR_DIR_FILE, ADR_DIR_FILE_CONTENT, adrFileName, adrId } from '../../src/adr/adr.js';
 
 describe('file names and companion files', () => {
   it('names the file NNNN-slug.md with the shared slug rules', () => {
