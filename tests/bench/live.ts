@@ -23,7 +23,16 @@ import {
   summarize,
 } from './common.js';
 import type { LoadResult } from './load-process.js';
-import { LoadClient, RssSampler, spawnChild, statusKib, waitForHealth, waitForPort } from './processes.js';
+import {
+  type CpuShare,
+  cpuWindow,
+  LoadClient,
+  RssSampler,
+  spawnChild,
+  statusKib,
+  waitForHealth,
+  waitForPort,
+} from './processes.js';
 
 export interface LiveConfig {
   events: number;
@@ -70,12 +79,20 @@ export interface BurstRound {
   drainTimedOut: boolean;
   /** CLOCK_MONOTONIC microseconds (the clock of a V8 .cpuprofile) around the burst, for profiles. */
   monotonicUs: { start: number; end: number };
+  /** CPU use during the burst of the bot, the bench (fake Slack and Anthropic) and the load generator. */
+  cpu: Record<string, CpuShare>;
 }
 
 export interface LiveResults {
   config: LiveConfig;
   order: string;
-  bare: { rounds: RunStats[]; peakRssMib: number };
+  /** monotonicUs: each bare run's CLOCK_MONOTONIC window (microseconds), as for the rounds. */
+  bare: {
+    rounds: RunStats[];
+    peakRssMib: number;
+    monotonicUs: { start: number; end: number }[];
+    cpu: Record<string, CpuShare>[];
+  };
   rounds: BurstRound[];
   /** The highest per-round ratios: the target holds only if it holds in every round. */
   worstP50Ratio: number;
@@ -390,22 +407,29 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const dbPath = join(dir, 'db', 'bot.db');
   const path = process.env.PATH ?? '';
 
-  const bare = spawnChild('bare bolt', [join(ROOT, '.bench', 'tests', 'bench', 'bare-bolt.js')], {
-    cwd,
-    env: {
-      PATH: path,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_BOT_ID: BOT_ID,
-      SLACK_BOT_USER_ID: BOT_USER_ID,
+  const bareNodeArgs = (process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const bare = spawnChild(
+    'bare bolt',
+    [...bareNodeArgs, join(ROOT, '.bench', 'tests', 'bench', 'bare-bolt.js')],
+    {
+      cwd,
+      env: {
+        PATH: path,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_BOT_ID: BOT_ID,
+        SLACK_BOT_USER_ID: BOT_USER_ID,
+      },
+      ipc: true,
     },
-    ipc: true,
-  });
+  );
   cleanup.add('stop the bare Bolt app', () => bare.stop(2_000));
   // The bot is started exactly as `npm start` / the Dockerfile start it; cwd is an empty temp folder so a
   // developer's .env is not read.
-  const bot = spawnChild('bot', [join(ROOT, 'dist', 'main.js')], {
+  // Node flags NODE_OPTIONS refuses (`--cpu-prof --cpu-prof-dir=/tmp/prof`), space-separated.
+  const botNodeArgs = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const bot = spawnChild('bot', [...botNodeArgs, join(ROOT, 'dist', 'main.js')], {
     cwd,
     env: {
       PATH: path,
@@ -419,7 +443,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       DATABASE_PATH: dbPath,
       DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'warn',
-      // For investigations: memory (--max-old-space-size=96 tells retained memory from garbage) or CPU (--cpu-prof).
+      // For memory investigations only (e.g. --max-old-space-size=96 tells retained memory from garbage).
       ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
     },
   });
@@ -458,9 +482,17 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const describe = (result: RunStats) =>
     `${result.ok200}/${result.sent} 200s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
     `p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.requestsPerSecond.toFixed(0)} req/s`;
+  const cpuPids = { bot: bot.pid, bench: process.pid, load: load.pid ?? 0, bare: bare.pid };
+  const bareWindows: { start: number; end: number }[] = [];
+  const bareCpu: Record<string, CpuShare>[] = [];
   const measureBare = async () => {
     await fire(bareOrigin, refreshBodies());
-    return stats(await fire(bareOrigin, bareBodies(config.events)));
+    const cpuEnd = cpuWindow(cpuPids);
+    const start = Number(process.hrtime.bigint() / 1000n);
+    const result = stats(await fire(bareOrigin, bareBodies(config.events)));
+    bareWindows.push({ start, end: Number(process.hrtime.bigint() / 1000n) });
+    bareCpu.push(cpuEnd());
+    return result;
   };
   const bareRound = async (round: number) => {
     const result = await measureBare();
@@ -507,9 +539,11 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     const roundStops = stamps.stopStreams.length;
     tokenDelayMs = config.burstTokenDelayMs;
     const modelBefore = anthropic.requests.length;
+    const cpuEnd = cpuWindow(cpuPids);
     const monoStart = Number(process.hrtime.bigint() / 1000n);
     const burstRaw = await fire(botOrigin, bodies);
     const monoEnd = Number(process.hrtime.bigint() / 1000n);
+    const cpu = cpuEnd();
     const modelWhileAcking = anthropic.requests.length - modelBefore;
     // The acks are measured; the rest of the answers may come as fast as the bot takes them.
     tokenDelayMs = config.drainTokenDelayMs;
@@ -560,6 +594,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       drainMs: timedOut ? Number.NaN : lastStop - burstRaw.startedAt,
       drainTimedOut: timedOut,
       monotonicUs: { start: monoStart, end: monoEnd },
+      cpu,
     };
     rounds.push(round);
     progress(
@@ -731,6 +766,8 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     bare: {
       rounds: bareRounds,
       peakRssMib: bareHwmKib / 1024,
+      monotonicUs: bareWindows,
+      cpu: bareCpu,
     },
     rounds,
     worstP50Ratio: Math.max(...rounds.map((round) => round.p50Ratio)),

@@ -248,3 +248,63 @@ export class LoadClient {
     clearTimeout(timer);
   }
 }
+
+/** CPU time and run-queue wait of one thread, from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */
+interface ThreadTimes {
+  name: string;
+  cpuNs: number;
+  waitNs: number;
+}
+
+/** Every thread of `pid` by tid; empty once the process is gone. */
+export function threadTimes(pid: number): Map<number, ThreadTimes> {
+  const threads = new Map<number, ThreadTimes>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const [cpu, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/);
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      threads.set(Number(tid), { name, cpuNs: Number(cpu), waitNs: Number(wait) });
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return threads;
+}
+
+export interface CpuShare {
+  /** CPU milliseconds over the window: the main thread, and every other thread by name. */
+  mainCpuMs: number;
+  otherCpuMs: Record<string, number>;
+  /** Milliseconds the main thread was runnable but waited for a core (competition from anything). */
+  mainWaitMs: number;
+}
+
+/** Starts measuring the processes' CPU use; the returned function ends the window. */
+export function cpuWindow(pids: Record<string, number>): () => Record<string, CpuShare> {
+  const before = new Map(Object.entries(pids).map(([name, pid]) => [name, threadTimes(pid)]));
+  return () => {
+    const out: Record<string, CpuShare> = {};
+    for (const [name, pid] of Object.entries(pids)) {
+      const start = before.get(name) ?? new Map<number, ThreadTimes>();
+      const share: CpuShare = { mainCpuMs: 0, otherCpuMs: {}, mainWaitMs: 0 };
+      for (const [tid, now] of threadTimes(pid)) {
+        const then = start.get(tid) ?? { name: now.name, cpuNs: 0, waitNs: 0 };
+        const cpuMs = (now.cpuNs - then.cpuNs) / 1e6;
+        if (tid === pid) {
+          share.mainCpuMs = cpuMs;
+          share.mainWaitMs = (now.waitNs - then.waitNs) / 1e6;
+        } else if (cpuMs > 0) {
+          share.otherCpuMs[now.name] = (share.otherCpuMs[now.name] ?? 0) + cpuMs;
+        }
+      }
+      out[name] = share;
+    }
+    return out;
+  };
+}

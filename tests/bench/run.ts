@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Cleanup, envInt, fixed, progress, ROOT, type Summary } from './common.js';
 import { defaultHistoryBudget, type HistoryBudgetResults, runHistoryBudget } from './cost.js';
 import { type LiveResults, runLive } from './live.js';
+import type { CpuShare } from './processes.js';
 import { runStorage, type StorageResults } from './storage.js';
 
 interface Row {
@@ -62,6 +63,17 @@ const count = (value: number) => value.toLocaleString('en');
 /** The target of part 1: the bot's ack p99 within this factor of bare Bolt's, in every round. */
 const ACK_P99_RATIO_TARGET = 1.2;
 
+function cpuText(cpu: Record<string, CpuShare>, server: 'bot' | 'bare'): string {
+  const main = cpu[server];
+  const others = (share: CpuShare | undefined) =>
+    Object.values(share?.otherCpuMs ?? {}).reduce((sum, value) => sum + value, 0);
+  const total = (share: CpuShare | undefined) => (share ? share.mainCpuMs + others(share) : Number.NaN);
+  return (
+    `${fixed(main?.mainCpuMs ?? Number.NaN, 0)} (${fixed(main?.mainWaitMs ?? Number.NaN, 0)}) · ` +
+    `${fixed(others(main), 0)} · ${fixed(total(cpu.bench), 0)} · ${fixed(total(cpu.load), 0)}`
+  );
+}
+
 function liveRows(live: LiveResults): Row[] {
   const { rounds, bare, answers, drain, rss, streaming, cache, config } = live;
   const botOk = rounds.reduce((sum, round) => sum + round.bot.ok200, 0);
@@ -100,6 +112,20 @@ function liveRows(live: LiveResults): Row[] {
         value:
           `${fixed(round.bareBefore.latencyMs.p50)} / ${fixed(round.bareBefore.latencyMs.p99)} · ` +
           `${fixed(round.bareAfter.latencyMs.p50)} / ${fixed(round.bareAfter.latencyMs.p99)} ms`,
+        target: '',
+        result: '',
+      },
+      {
+        part: '1 burst',
+        measure: `round ${round.round}:   CPU ms in the burst: bot main (waiting for a core) · bot threads · bench · load`,
+        value: cpuText(round.cpu, 'bot'),
+        target: '',
+        result: '',
+      },
+      {
+        part: '1 burst',
+        measure: `round ${round.round}:   same, bare Bolt's round ${round.round}: bare main (waiting) · threads · bench · load`,
+        value: cpuText(bare.cpu[round.round] ?? {}, 'bare'),
         target: '',
         result: '',
       },
