@@ -13,7 +13,7 @@ import {
   BOT_TOKEN,
   BOT_USER_ID,
   type Cleanup,
-  median,
+  fixed,
   nowMs,
   progress,
   ROOT,
@@ -22,17 +22,31 @@ import {
   sleep,
   summarize,
 } from './common.js';
-import type { LoadResult } from './load-worker.js';
-import { LoadClient, RssSampler, spawnChild, statusKib, waitForHealth, waitForPort } from './processes.js';
+import type { LoadResult } from './load-process.js';
+import {
+  type CpuShare,
+  cpuWindow,
+  LoadClient,
+  RssSampler,
+  spawnChild,
+  statusKib,
+  waitForHealth,
+  waitForPort,
+} from './processes.js';
 
 export interface LiveConfig {
   events: number;
   threads: number;
   connections: number;
   warmup: number;
-  bareRounds: number;
+  /** Bot bursts, each between two bare Bolt rounds. */
+  rounds: number;
   drainTimeoutMs: number;
+  /** The fake model's pace while a burst is being acked: `burstChunkChars` characters every this many ms. */
   burstTokenDelayMs: number;
+  burstChunkChars: number;
+  /** The pace once a burst's acks are all in, for the rest of its drain (0: no delays). */
+  drainTokenDelayMs: number;
   streamTokenDelayMs: number;
   streamQuestions: number;
   diagnostics: boolean;
@@ -48,12 +62,41 @@ export interface RunStats {
   requestsPerSecond: number;
 }
 
+/** One bot burst and the bare Bolt rounds right before and right after it. */
+export interface BurstRound {
+  round: number;
+  bot: RunStats;
+  bareBefore: RunStats;
+  bareAfter: RunStats;
+  /** Mean of the two neighbouring bare rounds. */
+  bareP50Ms: number;
+  bareP99Ms: number;
+  p50Ratio: number;
+  p99Ratio: number;
+  /** Model requests answered while this burst was being acked (answers streaming next to the acks). */
+  modelRequestsWhileAcking: number;
+  drainMs: number;
+  drainTimedOut: boolean;
+  /** CLOCK_MONOTONIC microseconds (the clock of a V8 .cpuprofile) around the burst, for profiles. */
+  monotonicUs: { start: number; end: number };
+  /** CPU use during the burst of the bot, the bench (fake Slack and Anthropic) and the load generator. */
+  cpu: Record<string, CpuShare>;
+}
+
 export interface LiveResults {
   config: LiveConfig;
   order: string;
-  bare: { rounds: RunStats[]; p99MedianMs: number; peakRssMib: number };
-  bot: RunStats;
-  p99Ratio: number;
+  /** monotonicUs: each bare run's CLOCK_MONOTONIC window (microseconds), as for the rounds. */
+  bare: {
+    rounds: RunStats[];
+    peakRssMib: number;
+    monotonicUs: { start: number; end: number }[];
+    cpu: Record<string, CpuShare>[];
+  };
+  rounds: BurstRound[];
+  /** The highest per-round ratios: the target holds only if it holds in every round. */
+  worstP50Ratio: number;
+  worstP99Ratio: number;
   answers: {
     expected: number;
     answeredExactlyOnce: number;
@@ -73,6 +116,7 @@ export interface LiveResults {
     dbAnswered: number;
     dbFailed: number;
   };
+  /** Summed over the rounds' drains. */
   drain: { ms: number; timedOut: boolean; answersPerSecond: number };
   /** Peak over startup, warm-up, burst and drain; afterStreaming: VmHWM once part 2 also ran. */
   rss: { peakMib: number; vmHwmMib: number; sampledMaxMib: number; afterStreamingHwmMib: number };
@@ -158,6 +202,14 @@ function burstAnswer(id: string): string {
     '',
     'Add a composite index if you sort by anything other than the key.',
   ].join('\n');
+}
+
+/** `text` cut into pieces of `size` code points, one text_delta each. */
+function piecesOf(text: string, size: number): string[] {
+  const points = Array.from(text);
+  const pieces: string[] = [];
+  for (let i = 0; i < points.length; i += size) pieces.push(points.slice(i, i + size).join(''));
+  return pieces;
 }
 
 function streamAnswer(id: string): string {
@@ -270,11 +322,9 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       const id = lastMarker(lastUserText(request.body)) ?? 'unknown';
       requestsByMarker.set(id, (requestsByMarker.get(id) ?? 0) + 1);
       if (!firstTokenAt.has(id)) firstTokenAt.set(id, at);
-      return {
-        kind: 'text',
-        text: id.startsWith('SID') ? streamAnswer(id) : burstAnswer(id),
-        tokenDelayMs,
-      };
+      if (id.startsWith('SID')) return { kind: 'text', text: streamAnswer(id), tokenDelayMs };
+      // Burst and warm-up answers come in model-sized pieces: `burstChunkChars` characters per text_delta.
+      return { kind: 'text', text: piecesOf(burstAnswer(id), config.burstChunkChars), tokenDelayMs };
     },
   });
   cleanup.add('close fake Anthropic', () => anthropic.close());
@@ -282,8 +332,18 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   cleanup.add('close fake Slack', () => slack.close());
   const stamps = new SlackStamps();
   stampCalls(slack, stamps);
-  const burstUsers = ids('UQ', Math.ceil(config.events / PER_USER));
-  const burstChannels = ids('CQ', Math.min(config.threads, Math.ceil(config.events / PER_CHANNEL)));
+  // Every round has its own askers and channels (round 1: UQA…, CQA…), so no round eats into another's
+  // hourly limits.
+  const roundLetter = (round: number) => String.fromCharCode(64 + round);
+  const roundPeople = Array.from({ length: config.rounds }, (_, r) => ({
+    users: ids(`UQ${roundLetter(r + 1)}`, Math.ceil(config.events / PER_USER)),
+    channels: ids(
+      `CQ${roundLetter(r + 1)}`,
+      Math.min(config.threads, Math.ceil(config.events / PER_CHANNEL)),
+    ),
+  }));
+  const burstUsers = roundPeople.flatMap((people) => people.users);
+  const burstChannels = roundPeople.flatMap((people) => people.channels);
   const warmUsers = ids('UW', Math.ceil(config.warmup / PER_USER));
   const warmChannels = ids('CW', Math.ceil(config.warmup / PER_CHANNEL));
   const streamUsers = ids('US', Math.ceil(config.streamQuestions / PER_USER));
@@ -300,22 +360,24 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     slack.seedMessage({ channel, ts, user, text: `Design thread ${n}` });
     return ts;
   };
-  const burstThreads = Array.from({ length: config.threads }, (_, t) => {
-    const channel = pick(burstChannels, t);
-    return { channel, ts: seedThread(channel, pick(burstUsers, t), t) };
-  });
   const warmThreads = Array.from({ length: 10 }, (_, t) => {
     const channel = pick(warmChannels, t);
     return { channel, ts: seedThread(channel, pick(warmUsers, t), t) };
   });
 
   const threadOfQuestion = new Map<string, string>();
-  const burstBodies = Array.from({ length: config.events }, (_, i) => {
-    const thread = burstThreads[i % burstThreads.length] ?? { channel: pick(burstChannels, 0), ts: nextTs() };
-    const id = marker('QID', i);
-    threadOfQuestion.set(id, `${thread.channel}/${thread.ts}`);
-    const user = pick(burstUsers, Math.floor(i / PER_USER));
-    return mentionBody({ id, n: i, user, channel: thread.channel, threadTs: thread.ts });
+  const burstBodies = roundPeople.map(({ users, channels }, r) => {
+    const threads = Array.from({ length: config.threads }, (_, t) => {
+      const channel = pick(channels, t);
+      return { channel, ts: seedThread(channel, pick(users, t), t) };
+    });
+    return Array.from({ length: config.events }, (_, i) => {
+      const thread = threads[i % threads.length] ?? { channel: pick(channels, 0), ts: nextTs() };
+      const id = marker('QID', r * config.events + i);
+      threadOfQuestion.set(id, `${thread.channel}/${thread.ts}`);
+      const user = pick(users, Math.floor(i / PER_USER));
+      return mentionBody({ id, n: i, user, channel: thread.channel, threadTs: thread.ts });
+    });
   });
   const botWarmBodies = Array.from({ length: config.warmup }, (_, i) => {
     const thread = warmThreads[i % warmThreads.length] ?? { channel: pick(warmChannels, 0), ts: nextTs() };
@@ -345,22 +407,29 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const dbPath = join(dir, 'db', 'bot.db');
   const path = process.env.PATH ?? '';
 
-  const bare = spawnChild('bare bolt', [join(ROOT, '.bench', 'tests', 'bench', 'bare-bolt.js')], {
-    cwd,
-    env: {
-      PATH: path,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_BOT_ID: BOT_ID,
-      SLACK_BOT_USER_ID: BOT_USER_ID,
+  const bareNodeArgs = (process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const bare = spawnChild(
+    'bare bolt',
+    [...bareNodeArgs, join(ROOT, '.bench', 'tests', 'bench', 'bare-bolt.js')],
+    {
+      cwd,
+      env: {
+        PATH: path,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_BOT_ID: BOT_ID,
+        SLACK_BOT_USER_ID: BOT_USER_ID,
+      },
+      ipc: true,
     },
-    ipc: true,
-  });
+  );
   cleanup.add('stop the bare Bolt app', () => bare.stop(2_000));
   // The bot is started exactly as `npm start` / the Dockerfile start it; cwd is an empty temp folder so a
   // developer's .env is not read.
-  const bot = spawnChild('bot', [join(ROOT, 'dist', 'main.js')], {
+  // Node flags NODE_OPTIONS refuses (`--cpu-prof --cpu-prof-dir=/tmp/prof`), space-separated.
+  const botNodeArgs = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const bot = spawnChild('bot', [...botNodeArgs, join(ROOT, 'dist', 'main.js')], {
     cwd,
     env: {
       PATH: path,
@@ -413,9 +482,17 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const describe = (result: RunStats) =>
     `${result.ok200}/${result.sent} 200s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
     `p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.requestsPerSecond.toFixed(0)} req/s`;
+  const cpuPids = { bot: bot.pid, bench: process.pid, load: load.pid ?? 0, bare: bare.pid };
+  const bareWindows: { start: number; end: number }[] = [];
+  const bareCpu: Record<string, CpuShare>[] = [];
   const measureBare = async () => {
     await fire(bareOrigin, refreshBodies());
-    return stats(await fire(bareOrigin, bareBodies(config.events)));
+    const cpuEnd = cpuWindow(cpuPids);
+    const start = Number(process.hrtime.bigint() / 1000n);
+    const result = stats(await fire(bareOrigin, bareBodies(config.events)));
+    bareWindows.push({ start, end: Number(process.hrtime.bigint() / 1000n) });
+    bareCpu.push(cpuEnd());
+    return result;
   };
   const bareRound = async (round: number) => {
     const result = await measureBare();
@@ -428,8 +505,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
 
   progress(`warming up: ${config.warmup} mentions to each server`);
   await fire(bareOrigin, bareBodies(config.warmup));
-  await bareRound(1);
-
+  tokenDelayMs = config.burstTokenDelayMs;
   await fire(botOrigin, botWarmBodies);
   const warmed = await waitUntil(
     () => {
@@ -440,48 +516,95 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     100,
   );
   if (!warmed) throw new Error(`the bot did not answer its ${config.warmup} warm-up questions within 60 s`);
-  // Bare rounds right before and right after the bot's burst: neighbours' load on a shared machine
-  // changes over tens of seconds, so the rounds next to the burst are the fairest comparison.
   noteRss('warm-up answered');
-  if (config.bareRounds >= 2) await bareRound(2);
+  // Bare rounds right before and right after every bot burst: neighbours' load on a shared machine changes
+  // over tens of seconds, so the rounds next to a burst are the fairest comparison for it. Each bare round
+  // runs while the bot is idle (its previous burst drained), so bare Bolt never shares the cores with the
+  // bot's answering.
+  await bareRound(0);
   const anthropicBefore = anthropic.requests.length;
   const stopsBefore = stamps.stopStreams.length;
   const ephemeralsBefore = stamps.ephemerals;
-
-  progress(
-    `burst: ${config.events} mentions in ${config.threads} threads over ${config.connections} connections`,
-  );
-  await fire(botOrigin, refreshBodies());
-  const burstRaw = await fire(botOrigin, burstBodies);
-  const botStats = stats(burstRaw);
-  noteRss('burst acked');
-  progress(
-    `bot: ${botStats.ok200}/${botStats.sent} 200s, p50 ${botStats.latencyMs.p50.toFixed(2)} ms, ` +
-      `p99 ${botStats.latencyMs.p99.toFixed(2)} ms, ${botStats.requestsPerSecond.toFixed(0)} req/s; draining answers`,
-  );
-
-  const deadline = burstRaw.startedAt + config.drainTimeoutMs;
-  let timedOut = false;
-  let lastReport = 0;
-  for (;;) {
-    const c = countsFor('CQ%');
-    if (c.total >= botStats.ok200 && c.open === 0) break;
-    if (nowMs() > deadline) {
-      timedOut = true;
-      progress(`drain: gave up after ${config.drainTimeoutMs / 1000} s with ${c.open} questions open`);
-      break;
+  const rounds: BurstRound[] = [];
+  let drainTimedOut = false;
+  for (let r = 1; r <= config.rounds; r++) {
+    const pattern = `CQ${roundLetter(r)}%`;
+    const bodies = burstBodies[r - 1] ?? [];
+    progress(
+      `round ${r}/${config.rounds}: ${bodies.length} mentions in ${config.threads} threads over ` +
+        `${config.connections} connections; the model streams ${config.burstChunkChars} characters every ` +
+        `${config.burstTokenDelayMs} ms`,
+    );
+    await fire(botOrigin, refreshBodies());
+    const roundStops = stamps.stopStreams.length;
+    tokenDelayMs = config.burstTokenDelayMs;
+    const modelBefore = anthropic.requests.length;
+    const cpuEnd = cpuWindow(cpuPids);
+    const monoStart = Number(process.hrtime.bigint() / 1000n);
+    const burstRaw = await fire(botOrigin, bodies);
+    const monoEnd = Number(process.hrtime.bigint() / 1000n);
+    const cpu = cpuEnd();
+    const modelWhileAcking = anthropic.requests.length - modelBefore;
+    // The acks are measured; the rest of the answers may come as fast as the bot takes them.
+    tokenDelayMs = config.drainTokenDelayMs;
+    const botStats = stats(burstRaw);
+    if (r === 1) noteRss('burst acked');
+    progress(
+      `bot round ${r}: ${describe(botStats)}; ${modelWhileAcking} answers started while acking; draining`,
+    );
+    const deadline = burstRaw.startedAt + config.drainTimeoutMs;
+    let timedOut = false;
+    let lastReport = Date.now();
+    for (;;) {
+      const c = countsFor(pattern);
+      if (c.total >= botStats.ok200 && c.open === 0) break;
+      if (nowMs() > deadline) {
+        timedOut = true;
+        progress(`drain: gave up after ${config.drainTimeoutMs / 1000} s with ${c.open} questions open`);
+        break;
+      }
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        progress(`drain: ${c.answered + c.failed}/${c.total} answered, ${c.open} open`);
+      }
+      await sleep(100);
     }
-    if (Date.now() - lastReport > 10_000) {
-      lastReport = Date.now();
-      progress(`drain: ${c.answered + c.failed}/${c.total} answered, ${c.open} open`);
-    }
-    await sleep(100);
+    const lastStop = stamps.stopStreams
+      .slice(roundStops)
+      .reduce((latest, stop) => Math.max(latest, stop.at), Number.NEGATIVE_INFINITY);
+    if (r === 1) noteRss('drained');
+    drainTimedOut ||= timedOut;
+    // The PHR line of the last answers may still be on its way; it is not part of the next measurement.
+    await sleep(500);
+    await bareRound(r);
+    const before = bareRounds[r - 1] ?? botStats;
+    const after = bareRounds[r] ?? botStats;
+    const bareP50Ms = (before.latencyMs.p50 + after.latencyMs.p50) / 2;
+    const bareP99Ms = (before.latencyMs.p99 + after.latencyMs.p99) / 2;
+    const round: BurstRound = {
+      round: r,
+      bot: botStats,
+      bareBefore: before,
+      bareAfter: after,
+      bareP50Ms,
+      bareP99Ms,
+      p50Ratio: botStats.latencyMs.p50 / bareP50Ms,
+      p99Ratio: botStats.latencyMs.p99 / bareP99Ms,
+      modelRequestsWhileAcking: modelWhileAcking,
+      drainMs: timedOut ? Number.NaN : lastStop - burstRaw.startedAt,
+      drainTimedOut: timedOut,
+      monotonicUs: { start: monoStart, end: monoEnd },
+      cpu,
+    };
+    rounds.push(round);
+    progress(
+      `round ${r}: ack p50 ${fixed(round.p50Ratio)}x, p99 ${fixed(round.p99Ratio)}x bare Bolt's ` +
+        `(bot ${fixed(botStats.latencyMs.p50)} / ${fixed(botStats.latencyMs.p99)} ms, bare ${fixed(bareP50Ms)} / ${fixed(bareP99Ms)} ms)`,
+    );
   }
   const burstStops = stamps.stopStreams.slice(stopsBefore);
-  const lastStop = burstStops.reduce((latest, stop) => Math.max(latest, stop.at), Number.NEGATIVE_INFINITY);
-  const drainMs = timedOut ? Number.NaN : lastStop - burstRaw.startedAt;
+  const drainMs = rounds.reduce((sum, round) => sum + round.drainMs, 0);
   const vmHwmKib = statusKib(bot.pid, 'VmHWM');
-  noteRss('drained');
   const memorySplit = {
     anonMib: statusKib(bot.pid, 'RssAnon') / 1024,
     fileMib: statusKib(bot.pid, 'RssFile') / 1024,
@@ -510,6 +633,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       slackAnswers.set(id, list);
     }
   }
+  const expected = config.events * config.rounds;
   let answeredExactlyOnce = 0;
   let anthropicDuplicates = 0;
   let slackMissing = 0;
@@ -517,7 +641,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   let wrongThread = 0;
   let stopStreamNotOnce = 0;
   let anthropicRequestsForBurst = 0;
-  for (let i = 0; i < config.events; i++) {
+  for (let i = 0; i < expected; i++) {
     const id = marker('QID', i);
     const requests = requestsByMarker.get(id) ?? 0;
     anthropicRequestsForBurst += requests;
@@ -534,11 +658,9 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const dbCounts = countsFor('CQ%');
   const burstRequests = anthropic.requests.slice(anthropicBefore).filter((r) => r.path === '/v1/messages');
   progress(
-    `answers: ${answeredExactlyOnce}/${config.events} exactly once; model requests ${burstRequests.length}; ` +
-      `drain ${(drainMs / 1000).toFixed(1)} s; bot VmHWM ${(vmHwmKib / 1024).toFixed(0)} MiB`,
+    `answers: ${answeredExactlyOnce}/${expected} exactly once; model requests ${burstRequests.length}; ` +
+      `drains ${rounds.map((round) => fixed(round.drainMs / 1000, 1)).join(' · ')} s; bot VmHWM ${(vmHwmKib / 1024).toFixed(0)} MiB`,
   );
-
-  for (let round = 3; round <= config.bareRounds; round++) await bareRound(round);
   const bareHwmKib = statusKib(bare.pid, 'VmHWM');
 
   // --- part 2: streaming overhead --------------------------------------------------------------------------
@@ -637,18 +759,21 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   return {
     config,
     order:
-      'bare Bolt round 1 (after its warm-up), bot warm-up (answers drained), bare Bolt round 2, bot burst ' +
-      `(and its drain), bare Bolt rounds 3..${config.bareRounds}; every measured run is preceded by ` +
-      `${config.connections} no-op mentions (written by another app) that (re)open the keep-alive connections`,
+      'bare Bolt warm-up, bot warm-up (answers drained), bare Bolt round 0, then per round r: bot burst r ' +
+      `(and its drain), bare Bolt round r; round r's ratio is against the mean of bare rounds r-1 and r; ` +
+      `every measured run is preceded by ${config.connections} no-op mentions (written by another app) ` +
+      'that (re)open the keep-alive connections',
     bare: {
       rounds: bareRounds,
-      p99MedianMs: median(bareRounds.map((round) => round.latencyMs.p99)),
       peakRssMib: bareHwmKib / 1024,
+      monotonicUs: bareWindows,
+      cpu: bareCpu,
     },
-    bot: botStats,
-    p99Ratio: botStats.latencyMs.p99 / median(bareRounds.map((round) => round.latencyMs.p99)),
+    rounds,
+    worstP50Ratio: Math.max(...rounds.map((round) => round.p50Ratio)),
+    worstP99Ratio: Math.max(...rounds.map((round) => round.p99Ratio)),
     answers: {
-      expected: config.events,
+      expected,
       answeredExactlyOnce,
       anthropicRequestsForBurst,
       modelRequestsDuringBurst: burstRequests.length,
@@ -666,7 +791,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     },
     drain: {
       ms: drainMs,
-      timedOut,
+      timedOut: drainTimedOut,
       answersPerSecond: (burstStops.length / drainMs) * 1000,
     },
     rss: {

@@ -1,10 +1,10 @@
-// Child processes (the built bot, the bare Bolt app), their ports and memory, and the load worker.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Child processes (the built bot, the bare Bolt app, the load generator), their ports and memory.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { sleep } from './common.js';
-import type { LoadJob, LoadReply, LoadResult } from './load-worker.js';
+import type { LoadJob, LoadReply, LoadResult } from './load-process.js';
 
 export interface ChildHandle {
   name: string;
@@ -175,9 +175,10 @@ export class RssSampler {
   }
 }
 
-/** The main thread's side of load-worker.js. */
+/** The bench's side of load-process.js: a forked child process, spoken to over IPC. */
 export class LoadClient {
-  readonly #worker: Worker;
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<unknown>;
   readonly #pending = new Map<
     number,
     { resolve: (reply: LoadReply) => void; reject: (error: Error) => void }
@@ -185,15 +186,28 @@ export class LoadClient {
   #nextId = 1;
 
   constructor() {
-    this.#worker = new Worker(new URL('./load-worker.js', import.meta.url));
-    this.#worker.on('message', (reply: LoadReply) => {
+    this.#child = fork(fileURLToPath(new URL('./load-process.js', import.meta.url)), [], {
+      // Structured clone over the IPC channel: NaN latencies of failed requests survive.
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Only the load generator's own flags; not the bench's (nor a profiler meant for the bot).
+      execArgv: [],
+    });
+    this.#exited = once(this.#child, 'exit');
+    this.#child.on('message', (reply: LoadReply) => {
       const pending = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
-      if (reply.type === 'failed') pending?.reject(new Error(`load worker: ${reply.error}`));
+      if (reply.type === 'failed') pending?.reject(new Error(`load process: ${reply.error}`));
       else pending?.resolve(reply);
     });
-    this.#worker.on('error', (error) => this.#failAll(error));
-    this.#worker.on('exit', (code) => this.#failAll(new Error(`load worker exited with ${code}`)));
+    this.#child.on('error', (error) => this.#failAll(error));
+    this.#child.on('exit', (code, signal) =>
+      this.#failAll(new Error(`load process exited with ${code ?? signal}`)),
+    );
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
   }
 
   #failAll(error: Error): void {
@@ -205,21 +219,92 @@ export class LoadClient {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ ...request, id });
+      this.#child.send({ ...request, id }, (error) => {
+        if (error) {
+          this.#pending.delete(id);
+          reject(error);
+        }
+      });
     });
   }
 
   async run(job: Omit<LoadJob, 'id' | 'type'>): Promise<LoadResult> {
     const reply = await this.#send({ type: 'run', ...job });
-    if (reply.type !== 'result') throw new Error(`load worker answered ${reply.type}`);
+    if (reply.type !== 'result') throw new Error(`load process answered ${reply.type}`);
     return reply;
   }
 
+  /** Closes the pools, then the process (SIGKILL if it has not gone within 2 s). */
   async close(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
     try {
       await Promise.race([this.#send({ type: 'close' }), sleep(2_000)]);
-    } finally {
-      await this.#worker.terminate();
+    } catch {
+      // It is going away anyway.
+    }
+    if (this.#child.connected) this.#child.disconnect();
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 2_000);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+}
+
+/** CPU time and run-queue wait of one thread, from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */
+interface ThreadTimes {
+  name: string;
+  cpuNs: number;
+  waitNs: number;
+}
+
+/** Every thread of `pid` by tid; empty once the process is gone. */
+export function threadTimes(pid: number): Map<number, ThreadTimes> {
+  const threads = new Map<number, ThreadTimes>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const [cpu, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/);
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      threads.set(Number(tid), { name, cpuNs: Number(cpu), waitNs: Number(wait) });
+    } catch {
+      // The thread ended between listing and reading.
     }
   }
+  return threads;
+}
+
+export interface CpuShare {
+  /** CPU milliseconds over the window: the main thread, and every other thread by name. */
+  mainCpuMs: number;
+  otherCpuMs: Record<string, number>;
+  /** Milliseconds the main thread was runnable but waited for a core (competition from anything). */
+  mainWaitMs: number;
+}
+
+/** Starts measuring the processes' CPU use; the returned function ends the window. */
+export function cpuWindow(pids: Record<string, number>): () => Record<string, CpuShare> {
+  const before = new Map(Object.entries(pids).map(([name, pid]) => [name, threadTimes(pid)]));
+  return () => {
+    const out: Record<string, CpuShare> = {};
+    for (const [name, pid] of Object.entries(pids)) {
+      const start = before.get(name) ?? new Map<number, ThreadTimes>();
+      const share: CpuShare = { mainCpuMs: 0, otherCpuMs: {}, mainWaitMs: 0 };
+      for (const [tid, now] of threadTimes(pid)) {
+        const then = start.get(tid) ?? { name: now.name, cpuNs: 0, waitNs: 0 };
+        const cpuMs = (now.cpuNs - then.cpuNs) / 1e6;
+        if (tid === pid) {
+          share.mainCpuMs = cpuMs;
+          share.mainWaitMs = (now.waitNs - then.waitNs) / 1e6;
+        } else if (cpuMs > 0) {
+          share.otherCpuMs[now.name] = (share.otherCpuMs[now.name] ?? 0) + cpuMs;
+        }
+      }
+      out[name] = share;
+    }
+    return out;
+  };
 }

@@ -1,8 +1,10 @@
-// Load generator, run in a worker thread so the fake Slack and Anthropic servers in the main thread never
-// delay a request's start or the reading of its response. One undici Pool per target keeps its
-// keep-alive connections between runs, so a measured run does not pay for TCP handshakes.
+// Load generator, run as its own process (`child_process.fork`, like Slack's senders are not in the bot's or
+// the fakes' process): the fake Slack and Anthropic servers in the bench process never delay a request's
+// start or the reading of its response, and the bench's garbage collections and event loop are not the
+// load generator's. One undici Pool per target keeps its keep-alive connections between runs, so a measured
+// run does not pay for TCP handshakes. Messages go over the IPC channel with the `advanced` serialization
+// (structured clone), so NaN latencies survive.
 import { createHmac } from 'node:crypto';
-import { parentPort } from 'node:worker_threads';
 import { Pool } from 'undici';
 
 export interface LoadJob {
@@ -35,8 +37,11 @@ export type LoadReply =
   | { type: 'closed'; id: number }
   | { type: 'failed'; id: number; error: string };
 
-const port = parentPort;
-if (!port) throw new Error('load-worker.js runs as a worker thread');
+const send = process.send?.bind(process);
+if (!send) throw new Error('load-process.js runs as a child process with an IPC channel (fork)');
+const reply = (message: LoadReply) => send(message);
+// The bench went away (finished, failed or was killed): so does the load generator.
+process.on('disconnect', () => process.exit(0));
 
 const pools = new Map<string, Pool>();
 
@@ -93,18 +98,15 @@ async function run(job: LoadJob): Promise<LoadResult> {
   return { type: 'result', id: job.id, latenciesMs, statuses, startedAt, endedAt, errors };
 }
 
-port.on('message', (message: LoadRequest) => {
+process.on('message', (message: LoadRequest) => {
   if (message.type === 'close') {
     Promise.all([...pools.values()].map((pool) => pool.close())).then(
-      () => port.postMessage({ type: 'closed', id: message.id } satisfies LoadReply),
-      (error: unknown) =>
-        port.postMessage({ type: 'failed', id: message.id, error: String(error) } satisfies LoadReply),
+      () => reply({ type: 'closed', id: message.id }),
+      (error: unknown) => reply({ type: 'failed', id: message.id, error: String(error) }),
     );
     return;
   }
-  run(message).then(
-    (result) => port.postMessage(result satisfies LoadReply),
-    (error: unknown) =>
-      port.postMessage({ type: 'failed', id: message.id, error: String(error) } satisfies LoadReply),
+  run(message).then(reply, (error: unknown) =>
+    reply({ type: 'failed', id: message.id, error: String(error) }),
   );
 });
