@@ -6,6 +6,7 @@ import { createAdrService } from './adr/service.js';
 import { AdrStore } from './adr/store.js';
 import { loadAgents, selectAgent } from './agents/load.js';
 import { resolveModel } from './agents/models.js';
+import { createAnswerQuestion } from './answering/answer-question.js';
 import { createSlackApp } from './app.js';
 import { BackgroundTasks } from './background.js';
 import { withCircuitBreaker } from './claude/circuit-breaker.js';
@@ -23,7 +24,7 @@ import { createMetrics } from './metrics.js';
 import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
 import { createRetention } from './records/retention.js';
 import { redactSecrets } from './security/redact.js';
-import { createAnswerQuestion } from './slack/answer-question.js';
+import { createSlackAnswering } from './slack/answering-port.js';
 import { postEphemeral } from './slack/ephemeral.js';
 import { slackErrorCode } from './slack/errors.js';
 import { registerListeners } from './slack/listeners/index.js';
@@ -186,26 +187,30 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       logger,
       onEvent: (event) => metrics.adrEvent(event),
     });
+    const answerQuestion = createAnswerQuestion({
+      inbox,
+      store,
+      conversation,
+      promptHistory,
+      budgetExhausted: (teamId) =>
+        config.dailyTokenBudget > 0 &&
+        records.tokensSince(teamId, startOfUtcDay(now())) >= config.dailyTokenBudget,
+      agentName: agent.name,
+      logger,
+    });
+    const slackAnswering = createSlackAnswering({
+      client,
+      adrFlow,
+      userNames,
+      botUserId,
+      textPolicy,
+      logger,
+      onSlackError: (method, code) => metrics.slackApiError(method, code),
+      ...(options.streamIntervalMs !== undefined ? { flushIntervalMs: options.streamIntervalMs } : {}),
+    });
     const worker = createWorker({
       inbox,
-      handle: createAnswerQuestion({
-        client,
-        inbox,
-        store,
-        conversation,
-        promptHistory,
-        adrFlow,
-        budgetExhausted: (teamId) =>
-          config.dailyTokenBudget > 0 &&
-          records.tokensSince(teamId, startOfUtcDay(now())) >= config.dailyTokenBudget,
-        agentName: agent.name,
-        userNames,
-        botUserId,
-        logger,
-        onSlackError: (method, code) => metrics.slackApiError(method, code),
-        textPolicy,
-        ...(options.streamIntervalMs !== undefined ? { flushIntervalMs: options.streamIntervalMs } : {}),
-      }),
+      handle: (question, signal) => answerQuestion(question, slackAnswering, signal),
       concurrency: config.maxConcurrentAnswers,
       logger,
     });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadAgents, selectAgent } from '../agents/load.js';
 import { resolveModel } from '../agents/models.js';
+import { createAnswerQuestion } from '../answering/answer-question.js';
 import { createClaude } from '../claude/claude.js';
 import { loadConfig } from '../config.js';
 import { createConversation } from '../conversation/conversation.js';
@@ -12,11 +13,11 @@ import { redactSecrets } from '../security/redact.js';
 import { ConversationStore } from '../store/conversation-store.js';
 import { openDatabase } from '../store/database.js';
 import { RecordStore } from '../store/record-store.js';
-import { StdoutSink } from './stdout-sink.js';
+import { createTerminalAnswering } from './terminal-answering.js';
 
 /**
- * `npm run ask -- "How do I paginate?"`: one question through the same conversation service the
- * Slack bot uses, answered on stdout. Proves the core is Slack-free and checks an Anthropic key.
+ * `npm run ask -- "How do I paginate?"`: one question through the same use case the Slack bot
+ * answers with, on the terminal. Proves the core is Slack-free and checks an Anthropic key.
  */
 async function ask(question: string): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -38,8 +39,9 @@ async function ask(question: string): Promise<number> {
       featureChannels: config.featureChannels,
       logger,
     });
+    const store = new ConversationStore(db);
     const conversation = createConversation({
-      store: new ConversationStore(db),
+      store,
       claude: createClaude({
         apiKey: config.anthropic.apiKey,
         baseUrl: config.anthropic.baseUrl,
@@ -52,40 +54,48 @@ async function ask(question: string): Promise<number> {
       historyTokenBudget: config.historyTokenBudget,
       logger,
     });
-    // Each run is its own one-question thread, kept apart from Slack channels by the `cli` channel id.
-    const thread = { channelId: 'cli', threadTs: `${Date.now() / 1000}` };
+    const outcome: { state?: 'answered' | 'failed' } = {};
+    // The same use case as a Slack question; its inbox transitions are kept in memory here.
+    const answerQuestion = createAnswerQuestion({
+      inbox: {
+        setThread: () => {},
+        setPartial: () => {},
+        finish: (_id, result) => Object.assign(outcome, result),
+      },
+      store,
+      conversation,
+      promptHistory,
+      // DAILY_TOKEN_BUDGET is per Slack workspace; the terminal is the operator's own.
+      budgetExhausted: () => false,
+      agentName: agent.name,
+      logger,
+    });
     const userName = process.env.USER ?? 'terminal';
     const prepared = prepareText(question, {
       maxChars: config.maxQuestionChars,
       ...(config.redactSecrets ? { redact: redactSecrets } : {}),
     });
-    const outcome = await conversation.answer(
-      { thread, userId: null, userName, text: prepared.text, messageTs: null },
-      new StdoutSink(),
+    await answerQuestion(
+      {
+        id: 0,
+        source: 'command',
+        teamId: 'cli',
+        channelId: 'cli',
+        messageKey: 'cli',
+        threadTs: null,
+        userId: 'terminal',
+        userTeamId: null,
+        text: prepared.text,
+        responseUrl: null,
+        state: 'answering',
+        attempts: 1,
+        partialTs: null,
+        createdAt: new Date().toISOString(),
+      },
+      createTerminalAnswering({ userName, recordPath: (path) => resolve(config.dataDir, path) }),
+      new AbortController().signal,
     );
-    if (!outcome.ok) return 1;
-    const phr = promptHistory.record({
-      surface: 'cli',
-      command: 'npm run ask',
-      userName,
-      userId: null,
-      teamId: null,
-      channelId: thread.channelId,
-      threadTs: thread.threadTs,
-      messageTs: null,
-      permalink: null,
-      prompt: prepared.text,
-      response: outcome.text,
-      model: outcome.model,
-      usage: outcome.usage,
-      latencyMs: outcome.latencyMs,
-      costUsd: outcome.costUsd,
-      agentName: agent.name,
-      failureModes: outcome.notes,
-    });
-    // The agent prompt asks to confirm the absolute path of the record.
-    if (phr?.path) process.stderr.write(`${phr.label} written to ${resolve(config.dataDir, phr.path)}\n`);
-    return 0;
+    return outcome.state === 'answered' ? 0 : 1;
   } finally {
     db.close();
   }

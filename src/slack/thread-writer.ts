@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { UnpostableError } from '../answering/port.js';
 import type { AnswerSink, SinkResult } from '../conversation/answer-sink.js';
 import type { Logger } from '../log.js';
 import { slackErrorCode } from './errors.js';
@@ -45,16 +46,6 @@ const UNPOSTABLE = new Set([
   'token_revoked',
   'account_inactive',
 ]);
-
-export class ThreadUnpostableError extends Error {
-  constructor(
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`cannot post in the thread: ${code}`, options);
-    this.name = 'ThreadUnpostableError';
-  }
-}
 
 interface OpenMessage {
   ts: string | undefined;
@@ -145,7 +136,7 @@ export class SlackThreadWriter implements AnswerSink {
       await this.#drain();
       await this.#closeCurrent();
     } catch (error) {
-      if (error instanceof ThreadUnpostableError) throw error;
+      if (error instanceof UnpostableError) throw error;
       this.#log.warn('partial answer not delivered', { error });
     }
     const posted = await this.#call('chat.postMessage', () =>
@@ -245,7 +236,7 @@ export class SlackThreadWriter implements AnswerSink {
         await this.#streamPiece(piece);
         return;
       } catch (error) {
-        if (error instanceof ThreadUnpostableError) throw error;
+        if (error instanceof UnpostableError) throw error;
         this.#log.warn('streaming failed, posting instead', { error, slack_error: slackErrorCode(error) });
         this.#mode = 'post';
         if (this.#current.ts) {
@@ -321,7 +312,7 @@ export class SlackThreadWriter implements AnswerSink {
         this.#client.chat.stopStream({ channel: this.#target.channel, ts: current.ts as string }),
       );
     } catch (error) {
-      if (error instanceof ThreadUnpostableError) throw error;
+      if (error instanceof UnpostableError) throw error;
       // The text is already there; Slack ends an idle stream on its own.
       this.#log.warn('stopping the stream failed', { error, slack_error: slackErrorCode(error) });
     }
@@ -341,7 +332,7 @@ export class SlackThreadWriter implements AnswerSink {
     } catch (error) {
       const code = slackErrorCode(error);
       this.#onSlackError?.(method, code ?? 'request_failed');
-      if (code && UNPOSTABLE.has(code)) throw new ThreadUnpostableError(code, { cause: error });
+      if (code && UNPOSTABLE.has(code)) throw new UnpostableError(code, { cause: error });
       this.#log.debug('slack call failed', { method, slack_error: code });
       throw error;
     }

@@ -1,0 +1,187 @@
+import { detectAdrSuggestions } from '../adr/suggestion.js';
+import type { Conversation } from '../conversation/conversation.js';
+import { isWordless } from '../inbox/question-text.js';
+import type { Logger } from '../log.js';
+import type { PromptHistory } from '../records/prompt-history.js';
+import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
+import type { InboxStore, Question } from '../store/inbox-store.js';
+import { type AnsweringPort, UnpostableError } from './port.js';
+
+/** The inbox transitions answering makes; `npm run ask` keeps them in memory. */
+export type QuestionLog = Pick<InboxStore, 'setThread' | 'setPartial' | 'finish'>;
+
+export interface AnswerQuestionDeps {
+  inbox: QuestionLog;
+  store: ConversationStore;
+  conversation: Conversation;
+  promptHistory: PromptHistory;
+  /** True when the workspace has used its daily token budget. */
+  budgetExhausted: (teamId: string) => boolean;
+  agentName: string;
+  logger: Logger;
+}
+
+/** At most this many ADR cards for one answer: more would bury the thread. */
+const MAX_ADR_OFFERS = 3;
+
+/**
+ * Answers one accepted question where it was asked: finds or opens its thread, reads a thread joined
+ * late, checks the budget, streams the conversation's answer, then records it (PHR) and offers ADRs
+ * for the decisions it suggests. Every outcome is written to the inbox; a shutdown (signal) leaves the
+ * question open so the next start answers it again.
+ */
+export function createAnswerQuestion(deps: AnswerQuestionDeps) {
+  return async function answerQuestion(question: Question, port: AnsweringPort, signal: AbortSignal) {
+    const log = deps.logger.child({
+      question_id: question.id,
+      team: question.teamId,
+      channel: question.channelId,
+      user: question.userId,
+      source: question.source,
+    });
+    try {
+      const threadTs = question.threadTs ?? (await openThread(question, port, log));
+      if (threadTs === null) return;
+      const thread: ThreadKey = { channelId: question.channelId, threadTs };
+      log.info('answering', {
+        thread_ts: threadTs,
+        attempt: question.attempts,
+        text_chars: question.text.length,
+      });
+      await joinThread(question, thread, port, log);
+      if (question.partialTs) await port.markInterrupted(question.channelId, question.partialTs);
+      if (isWordless(question.text)) {
+        // Nothing to ask Claude: a bare mention or only files. Say what works instead.
+        log.info('wordless question answered with help');
+        const ts = await port.notify(thread, 'wordless');
+        deps.inbox.finish(question.id, { state: 'answered', answerTs: ts });
+        return;
+      }
+      if (deps.budgetExhausted(question.teamId)) {
+        log.warn('daily token budget used up');
+        deps.inbox.finish(question.id, { state: 'failed', error: 'budget' });
+        await port.notify(thread, 'budget');
+        return;
+      }
+      await answerAndRecord(question, thread, port, signal, log);
+    } catch (error) {
+      if (signal.aborted) return;
+      await failed(question, port, error, log);
+    }
+  };
+
+  /** A question without a thread gets one (`/fastapi`); null when nothing can be posted there. */
+  async function openThread(question: Question, port: AnsweringPort, log: Logger): Promise<string | null> {
+    try {
+      const threadTs = await port.openThread(question);
+      if (threadTs === null) {
+        deps.inbox.finish(question.id, { state: 'failed', error: 'unpostable' });
+        return null;
+      }
+      deps.inbox.setThread(question.id, threadTs);
+      deps.store.addThread({ channelId: question.channelId, threadTs, teamId: question.teamId });
+      return threadTs;
+    } catch (error) {
+      if (!(error instanceof UnpostableError)) throw error;
+      log.warn('cannot post the thread root', { slack_error: error.reason });
+      deps.inbox.finish(question.id, { state: 'failed', error: error.reason });
+      await port.explainUnpostable(question, error.reason);
+      return null;
+    }
+  }
+
+  /** A thread new to the bot: when it was mentioned in it late, its earlier messages become the context. */
+  async function joinThread(question: Question, thread: ThreadKey, port: AnsweringPort, log: Logger) {
+    if (deps.store.hasThread(thread)) return;
+    if (question.source !== 'command' && thread.threadTs !== question.messageKey) {
+      const earlier = await port.readEarlier(thread, question.messageKey);
+      for (const message of earlier) deps.store.addTurn({ ...thread, ...message, messageTs: message.ts });
+      log.info('read earlier thread messages', { thread_ts: thread.threadTs, kept: earlier.length });
+    }
+    deps.store.addThread({ ...thread, teamId: question.teamId });
+  }
+
+  async function answerAndRecord(
+    question: Question,
+    thread: ThreadKey,
+    port: AnsweringPort,
+    signal: AbortSignal,
+    log: Logger,
+  ) {
+    const sink = port.sink(question, thread, (ts) => deps.inbox.setPartial(question.id, ts));
+    const userName = await port.userName(question.userId);
+    const messageTs = question.source === 'command' ? null : question.messageKey;
+    const outcome = await deps.conversation.answer(
+      {
+        thread,
+        userId: question.userId,
+        userName,
+        text: question.text,
+        messageTs,
+        questionId: question.id,
+        // A question with no message of its own sits where its thread's root quotes it.
+        ...(messageTs === null ? { sortTs: thread.threadTs } : {}),
+        log,
+      },
+      sink,
+      signal,
+    );
+    // Interrupted by shutdown: leave it `answering`, so the next start answers it again.
+    if (signal.aborted) return;
+    deps.inbox.setPartial(question.id, null);
+    deps.inbox.finish(question.id, {
+      state: outcome.ok ? 'answered' : 'failed',
+      answerTs: outcome.answerTs,
+      error: outcome.ok ? null : outcome.kind,
+    });
+    if (!outcome.ok) return;
+    // After the answer is complete and the question closed: a record can neither delay nor undo it.
+    const phr = deps.promptHistory.record(
+      {
+        surface: port.surface,
+        command: port.commandLabel(question),
+        userName,
+        userId: question.userId,
+        teamId: question.teamId,
+        channelId: question.channelId,
+        threadTs: thread.threadTs,
+        messageTs,
+        permalink: await port.permalink(thread),
+        prompt: question.text,
+        response: outcome.text,
+        model: outcome.model,
+        usage: outcome.usage,
+        latencyMs: outcome.latencyMs,
+        costUsd: outcome.costUsd,
+        agentName: deps.agentName,
+        failureModes: outcome.notes,
+      },
+      log,
+    );
+    if (phr) await port.showRecord(thread, phr);
+    // The agent suggests ADRs in its text; a human decides with the card's buttons.
+    const where = { teamId: question.teamId, ...thread, phrPublicId: phr?.publicId ?? null };
+    for (const suggestion of detectAdrSuggestions(outcome.text).slice(0, MAX_ADR_OFFERS)) {
+      try {
+        await port.offerAdr(suggestion, where);
+      } catch (error) {
+        log.warn('ADR not offered', { error });
+      }
+    }
+  }
+
+  /** The one place an answer that could not be delivered is turned into what the asker is told. */
+  async function failed(question: Question, port: AnsweringPort, error: unknown, log: Logger) {
+    const reason =
+      error instanceof UnpostableError ? error.reason : (port.failureReason(error) ?? 'internal');
+    // The field is named for the surface, so an operator's searches (slack_error) keep working.
+    log.error('answer not delivered', { [`${port.surface}_error`]: reason, error });
+    deps.inbox.finish(question.id, { state: 'failed', error: reason });
+    if (error instanceof UnpostableError) await port.explainUnpostable(question, error.reason);
+    else if (question.threadTs) {
+      await port.notify({ channelId: question.channelId, threadTs: question.threadTs }, 'delivery_failed');
+    }
+  }
+}
+
+export type AnswerQuestion = ReturnType<typeof createAnswerQuestion>;
