@@ -8,6 +8,7 @@ import { withCircuitBreaker } from './claude/circuit-breaker.js';
 import { createClaude } from './claude/claude.js';
 import type { Config } from './config.js';
 import { createConversation } from './conversation/conversation.js';
+import { createRetention } from './housekeeping/retention.js';
 import { createOpsRoutes, runReadinessChecks } from './http/ops-routes.js';
 import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -16,9 +17,9 @@ import { createAdmission } from './inbox/admission.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
+import { createPromptHistory, linkSecretFrom } from './phr/service.js';
+import { RecordStore } from './phr/store.js';
 import { createAdrService } from './records/adr-service.js';
-import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
-import { createRetention } from './records/retention.js';
 import { redactSecrets } from './security/redact.js';
 import { createAdrFlow } from './slack/adr-flow.js';
 import { createAnswerQuestion } from './slack/answer-question.js';
@@ -32,7 +33,6 @@ import { AdrStore } from './store/adr-store.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { checkpointInBackground, type Db, openDatabase, openReadinessProbe } from './store/database.js';
 import { InboxStore } from './store/inbox-store.js';
-import { RecordStore } from './store/record-store.js';
 
 export interface BotOptions {
   logger: Logger;

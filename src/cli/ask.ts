@@ -7,11 +7,11 @@ import { loadConfig } from '../config.js';
 import { createConversation } from '../conversation/conversation.js';
 import { prepareText } from '../inbox/question-text.js';
 import { createLogger } from '../log.js';
-import { createPromptHistory, linkSecretFrom } from '../records/prompt-history.js';
+import { createPromptHistory, linkSecretFrom } from '../phr/service.js';
+import { RecordStore } from '../phr/store.js';
 import { redactSecrets } from '../security/redact.js';
 import { ConversationStore } from '../store/conversation-store.js';
 import { openDatabase } from '../store/database.js';
-import { RecordStore } from '../store/record-store.js';
 import { StdoutSink } from './stdout-sink.js';
 
 /**

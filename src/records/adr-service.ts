@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { Claude, ClaudeFailure } from '../claude/claude.js';
 import { ClaudeError } from '../claude/claude.js';
 import type { Logger } from '../log.js';
+import { setPhrAdrLink } from '../phr/file.js';
+import { padId, phrLabel } from '../phr/phr.js';
+import type { RecordStore } from '../phr/store.js';
 import type { Adr, AdrStore, NewSuggestion, Suggestion } from '../store/adr-store.js';
 import type { ConversationStore } from '../store/conversation-store.js';
-import type { RecordStore } from '../store/record-store.js';
 import { ADR_DIR, ADR_DIR_FILE, adrFileName } from './adr.js';
 import { adrDraftRequest } from './adr-draft.js';
 import { AdrDraftError, parseAdrDraft } from './adr-draft-parse.js';
@@ -14,8 +16,6 @@ import { renderAdr } from './adr-render.js';
 import { ADR_INDEX_ID, type AdrIndexEntry, type RecordDocument } from './documents.js';
 import { newPublicId, recordUrl } from './links.js';
 import { createNumberedFile, FolderNumbers } from './numbered-files.js';
-import { padId, phrLabel } from './phr.js';
-import { setPhrAdrLink } from './phr-file.js';
 
 export interface AdrRef {
   number: number;
