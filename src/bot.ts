@@ -17,8 +17,8 @@ import { createAdmission } from './inbox/admission.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { createPromptHistory, linkSecretFrom } from './phr/service.js';
-import { RecordStore } from './phr/store.js';
+import { createPhrService, linkSecretFrom } from './phr/service.js';
+import { PhrStore } from './phr/store.js';
 import { createAdrService } from './records/adr-service.js';
 import { redactSecrets } from './security/redact.js';
 import { createAdrFlow } from './slack/adr-flow.js';
@@ -83,8 +83,8 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
   try {
     const inbox = new InboxStore(db, now);
     const store = new ConversationStore(db, now);
-    const records = new RecordStore(db);
-    const linkSecret = linkSecretFrom(records, config.recordsLinkSecret);
+    const phrStore = new PhrStore(db);
+    const linkSecret = linkSecretFrom(phrStore, config.recordsLinkSecret);
     // Gauges are read at scrape time; the worker they read exists a few lines below.
     let inFlight = () => 0;
     const metrics = createMetrics({
@@ -92,8 +92,8 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       inFlightAnswers: () => inFlight(),
       ...(options.processMetrics === false ? { defaultMetrics: false } : {}),
     });
-    const promptHistory = createPromptHistory({
-      store: records,
+    const phrService = createPhrService({
+      phrStore,
       dataDir: config.dataDir,
       publicBaseUrl: config.publicBaseUrl,
       linkSecret,
@@ -166,7 +166,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     const tasks = new BackgroundTasks(logger);
     const adrService = createAdrService({
       adrs: new AdrStore(db, now),
-      records,
+      phrStore,
       conversations: store,
       claude,
       model,
@@ -193,11 +193,11 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         inbox,
         store,
         conversation,
-        promptHistory,
+        phrService,
         adrFlow,
         budgetExhausted: (teamId) =>
           config.dailyTokenBudget > 0 &&
-          records.tokensSince(teamId, startOfUtcDay(now())) >= config.dailyTokenBudget,
+          phrStore.tokensSince(teamId, startOfUtcDay(now())) >= config.dailyTokenBudget,
         agentName: agent.name,
         userNames,
         botUserId,
@@ -213,7 +213,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       inbox,
       store,
       worker,
-      promptHistory,
+      phrService,
       adrService,
       adrFlow,
       tasks,
@@ -228,7 +228,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       usageReport: (teamId) => {
         const today = startOfUtcDay(now());
         const week = new Date(today.getTime() - 6 * 24 * 60 * 60 * 1000);
-        return usageText(records.usageSince(teamId, today), records.usageSince(teamId, week));
+        return usageText(phrStore.usageSince(teamId, today), phrStore.usageSince(teamId, week));
       },
       events: {
         accepted: (source) => metrics.questionAccepted(source),
@@ -243,7 +243,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     const recordPages = createRecordPages({
       secret: linkSecret,
       publicBaseUrl: config.publicBaseUrl,
-      lookup: (kind, id) => (kind === 'phr' ? promptHistory.document(id) : adrService.document(id)),
+      lookup: (kind, id) => (kind === 'phr' ? phrService.document(id) : adrService.document(id)),
       adrIndex: () => adrService.indexEntries(),
     });
     inFlight = () => worker.inFlight;
@@ -292,7 +292,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       days: config.retentionDays,
       conversations: store,
       inbox,
-      records,
+      phrStore,
       dataDir: config.dataDir,
       logger,
       now,

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Conversation } from '../conversation/conversation.js';
 import { isWordless, prepareText, type TextPolicy } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
-import type { PhrRef, PromptHistory } from '../phr/service.js';
+import type { PhrRef, PhrService } from '../phr/service.js';
 import { detectAdrSuggestions } from '../records/adr-suggestion.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { InboxStore, Question } from '../store/inbox-store.js';
@@ -21,7 +21,7 @@ export interface AnswerQuestionDeps {
   inbox: InboxStore;
   store: ConversationStore;
   conversation: Conversation;
-  promptHistory: PromptHistory;
+  phrService: PhrService;
   adrFlow: AdrFlow;
   /** True when the workspace has used its daily token budget. */
   budgetExhausted: (teamId: string) => boolean;
@@ -154,7 +154,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       });
       if (outcome.ok) {
         // After the answer is complete and the question closed: a PHR can neither delay nor undo it.
-        const phr = deps.promptHistory.record(
+        const phr = deps.phrService.record(
           {
             surface: 'slack',
             command: COMMAND_LABELS[question.source],
