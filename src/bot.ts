@@ -13,6 +13,7 @@ import { withCircuitBreaker } from './claude/circuit-breaker.js';
 import { createClaude } from './claude/claude.js';
 import type { Config } from './config.js';
 import { createConversation } from './conversation/conversation.js';
+import { createRetention } from './housekeeping/retention.js';
 import { createOpsRoutes, runReadinessChecks } from './http/ops-routes.js';
 import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -21,8 +22,8 @@ import { createAdmission } from './inbox/admission.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { createPromptHistory, linkSecretFrom } from './records/prompt-history.js';
-import { createRetention } from './records/retention.js';
+import { createPhrService, linkSecretFrom } from './phr/service.js';
+import { PhrStore } from './phr/store.js';
 import { redactSecrets } from './security/redact.js';
 import { createSlackAnswering } from './slack/answering-port.js';
 import { postEphemeral } from './slack/ephemeral.js';
@@ -33,7 +34,6 @@ import { createUserNames } from './slack/user-names.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { checkpointInBackground, type Db, openDatabase, openReadinessProbe } from './store/database.js';
 import { InboxStore } from './store/inbox-store.js';
-import { RecordStore } from './store/record-store.js';
 
 export interface BotOptions {
   logger: Logger;
@@ -84,8 +84,8 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
   try {
     const inbox = new InboxStore(db, now);
     const store = new ConversationStore(db, now);
-    const records = new RecordStore(db);
-    const linkSecret = linkSecretFrom(records, config.recordsLinkSecret);
+    const phrStore = new PhrStore(db);
+    const linkSecret = linkSecretFrom(phrStore, config.recordsLinkSecret);
     // Gauges are read at scrape time; the worker they read exists a few lines below.
     let inFlight = () => 0;
     const metrics = createMetrics({
@@ -93,8 +93,8 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       inFlightAnswers: () => inFlight(),
       ...(options.processMetrics === false ? { defaultMetrics: false } : {}),
     });
-    const promptHistory = createPromptHistory({
-      store: records,
+    const phrService = createPhrService({
+      phrStore,
       dataDir: config.dataDir,
       publicBaseUrl: config.publicBaseUrl,
       linkSecret,
@@ -167,7 +167,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     const tasks = new BackgroundTasks(logger);
     const adrService = createAdrService({
       adrs: new AdrStore(db, now),
-      records,
+      phrStore,
       conversations: store,
       claude,
       model,
@@ -191,10 +191,10 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       inbox,
       store,
       conversation,
-      promptHistory,
+      phrService,
       budgetExhausted: (teamId) =>
         config.dailyTokenBudget > 0 &&
-        records.tokensSince(teamId, startOfUtcDay(now())) >= config.dailyTokenBudget,
+        phrStore.tokensSince(teamId, startOfUtcDay(now())) >= config.dailyTokenBudget,
       agentName: agent.name,
       logger,
     });
@@ -218,7 +218,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       inbox,
       store,
       worker,
-      promptHistory,
+      phrService,
       adrService,
       adrFlow,
       tasks,
@@ -233,7 +233,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       usageReport: (teamId) => {
         const today = startOfUtcDay(now());
         const week = new Date(today.getTime() - 6 * 24 * 60 * 60 * 1000);
-        return usageText(records.usageSince(teamId, today), records.usageSince(teamId, week));
+        return usageText(phrStore.usageSince(teamId, today), phrStore.usageSince(teamId, week));
       },
       events: {
         accepted: (source) => metrics.questionAccepted(source),
@@ -248,7 +248,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     const recordPages = createRecordPages({
       secret: linkSecret,
       publicBaseUrl: config.publicBaseUrl,
-      lookup: (kind, id) => (kind === 'phr' ? promptHistory.document(id) : adrService.document(id)),
+      lookup: (kind, id) => (kind === 'phr' ? phrService.document(id) : adrService.document(id)),
       adrIndex: () => adrService.indexEntries(),
     });
     inFlight = () => worker.inFlight;
@@ -297,7 +297,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       days: config.retentionDays,
       conversations: store,
       inbox,
-      records,
+      phrStore,
       dataDir: config.dataDir,
       logger,
       now,

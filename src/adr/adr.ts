@@ -24,8 +24,8 @@
  *   same; `List<int>` even displays as written). Code is left byte for byte: it is not HTML there.
  */
 
-import { padId } from '../records/phr.js';
-import { slugify } from '../records/title.js';
+import { padId } from '../phr/phr.js';
+import { slugify } from '../phr/title.js';
 
 export type AdrStatus =
   | 'Proposed'

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import type { Claude, ClaudeFailure } from '../claude/claude.js';
 import { ClaudeError } from '../claude/claude.js';
 import type { Logger } from '../log.js';
+import { setPhrAdrLink } from '../phr/file.js';
+import { padId, phrLabel } from '../phr/phr.js';
+import type { PhrStore } from '../phr/store.js';
 import { ADR_INDEX_ID, type AdrIndexEntry, type RecordDocument } from '../records/documents.js';
 import { newPublicId, recordUrl } from '../records/links.js';
 import { createNumberedFile, FolderNumbers } from '../records/numbered-files.js';
-import { padId, phrLabel } from '../records/phr.js';
-import { setPhrAdrLink } from '../records/phr-file.js';
 import type { ConversationStore } from '../store/conversation-store.js';
-import type { RecordStore } from '../store/record-store.js';
 import { ADR_DIR, ADR_DIR_FILE, adrFileName } from './adr.js';
 import { adrDraftRequest } from './draft.js';
 import { AdrDraftError, parseAdrDraft } from './draft-parse.js';
@@ -45,7 +45,7 @@ export type DecisionResult =
 
 export interface AdrServiceOptions {
   adrs: AdrStore;
-  records: RecordStore;
+  phrStore: PhrStore;
   conversations: ConversationStore;
   claude: Claude;
   model: string;
@@ -145,7 +145,7 @@ export function createAdrService(options: AdrServiceOptions) {
           maxTokens: 4096,
         });
         const draft = parseAdrDraft(reply.text);
-        const phr = suggestion.phrPublicId ? options.records.phr(suggestion.phrPublicId) : undefined;
+        const phr = suggestion.phrPublicId ? options.phrStore.phr(suggestion.phrPublicId) : undefined;
         const date = now().toISOString();
         const adr = options.adrs.transaction(() => {
           const first = Math.max(options.adrs.maxNumber(), numbers.highest(folder)) + 1;
@@ -284,7 +284,7 @@ export function createAdrService(options: AdrServiceOptions) {
     log: Logger,
   ): void {
     try {
-      options.records.updatePhrMarkdown(phrId, setPhrAdrLink(markdown, adrPath));
+      options.phrStore.updatePhrMarkdown(phrId, setPhrAdrLink(markdown, adrPath));
       if (phrPath) {
         const path = join(options.dataDir, phrPath);
         writeFileSync(path, setPhrAdrLink(readFileSync(path, 'utf8'), adrPath), { mode: 0o600 });

@@ -2,7 +2,7 @@ import { detectAdrSuggestions } from '../adr/suggestion.js';
 import type { Conversation } from '../conversation/conversation.js';
 import { isWordless } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
-import type { PromptHistory } from '../records/prompt-history.js';
+import type { PhrService } from '../phr/service.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { InboxStore, Question } from '../store/inbox-store.js';
 import { type AnsweringPort, UnpostableError } from './port.js';
@@ -14,7 +14,7 @@ export interface AnswerQuestionDeps {
   inbox: QuestionLog;
   store: ConversationStore;
   conversation: Conversation;
-  promptHistory: PromptHistory;
+  phrService: PhrService;
   /** True when the workspace has used its daily token budget. */
   budgetExhausted: (teamId: string) => boolean;
   agentName: string;
@@ -136,7 +136,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     });
     if (!outcome.ok) return;
     // After the answer is complete and the question closed: a record can neither delay nor undo it.
-    const phr = deps.promptHistory.record(
+    const phr = deps.phrService.record(
       {
         surface: port.surface,
         command: port.commandLabel(question),

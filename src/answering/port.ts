@@ -1,6 +1,6 @@
 import type { AdrSuggestion } from '../adr/suggestion.js';
 import type { AnswerSink } from '../conversation/answer-sink.js';
-import type { PhrRef } from '../records/prompt-history.js';
+import type { PhrRef } from '../phr/service.js';
 import type { ThreadKey } from '../store/conversation-store.js';
 import type { Question } from '../store/inbox-store.js';
 

@@ -8,11 +8,11 @@ import { loadConfig } from '../config.js';
 import { createConversation } from '../conversation/conversation.js';
 import { prepareText } from '../inbox/question-text.js';
 import { createLogger } from '../log.js';
-import { createPromptHistory, linkSecretFrom } from '../records/prompt-history.js';
+import { createPhrService, linkSecretFrom } from '../phr/service.js';
+import { PhrStore } from '../phr/store.js';
 import { redactSecrets } from '../security/redact.js';
 import { ConversationStore } from '../store/conversation-store.js';
 import { openDatabase } from '../store/database.js';
-import { RecordStore } from '../store/record-store.js';
 import { createTerminalAnswering } from './terminal-answering.js';
 
 /**
@@ -30,12 +30,12 @@ async function ask(question: string): Promise<number> {
   const agent = selectAgent(loadAgents(config.agentsDir), config.agentName);
   const db = openDatabase(config.databasePath);
   try {
-    const records = new RecordStore(db);
-    const promptHistory = createPromptHistory({
-      store: records,
+    const phrStore = new PhrStore(db);
+    const phrService = createPhrService({
+      phrStore,
       dataDir: config.dataDir,
       publicBaseUrl: config.publicBaseUrl,
-      linkSecret: linkSecretFrom(records, config.recordsLinkSecret),
+      linkSecret: linkSecretFrom(phrStore, config.recordsLinkSecret),
       featureChannels: config.featureChannels,
       logger,
     });
@@ -64,7 +64,7 @@ async function ask(question: string): Promise<number> {
       },
       store,
       conversation,
-      promptHistory,
+      phrService,
       // DAILY_TOKEN_BUDGET is per Slack workspace; the terminal is the operator's own.
       budgetExhausted: () => false,
       agentName: agent.name,

@@ -1,6 +1,6 @@
 import type { AdrRef } from '../adr/service.js';
-import type { PhrRef } from '../records/prompt-history.js';
-import type { UsageRow } from '../store/record-store.js';
+import type { PhrRef } from '../phr/service.js';
+import type { UsageRow } from '../phr/store.js';
 import { neutraliseMentions } from './markdown/mentions.js';
 import { escapeMrkdwn } from './markdown/mrkdwn.js';
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { parsePhr } from '../../src/records/phr-file.js';
+import { parsePhr } from '../../src/phr/file.js';
 import { SIGNING_SECRET } from '../helpers/bot-harness.js';
 import { type Child, childEnv, startChild } from '../helpers/child-bot.js';
 import { FakeAnthropic, lastUserText } from '../helpers/fake-anthropic.js';

@@ -9,7 +9,7 @@ type Subcommand = (command: SlashCommand, argument: string, deps: ListenerDeps) 
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   help: () => HELP_TEXT,
-  history: (command, _argument, deps) => historyText(deps.promptHistory.recent(command.channel_id, 10)),
+  history: (command, _argument, deps) => historyText(deps.phrService.recent(command.channel_id, 10)),
   adrs: (_command, _argument, deps) => adrListText(deps.adrService.list(), deps.adrService.indexUrl()),
   adr: proposeAdr,
   usage: (command, _argument, deps) => deps.usageReport(command.team_id),
@@ -65,7 +65,7 @@ function proposeAdr(command: SlashCommand, argument: string, deps: ListenerDeps)
         teamId: command.team_id,
         channelId: command.channel_id,
         threadTs,
-        phrPublicId: deps.promptHistory.latestInThread(command.channel_id, threadTs)?.publicId ?? null,
+        phrPublicId: deps.phrService.latestInThread(command.channel_id, threadTs)?.publicId ?? null,
       },
       command.user_id,
     );

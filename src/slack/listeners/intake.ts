@@ -5,7 +5,7 @@ import { type Admission, refusalText } from '../../inbox/admission.js';
 import { prepareText, type TextPolicy, withAttachmentNote } from '../../inbox/question-text.js';
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
-import type { PromptHistory } from '../../records/prompt-history.js';
+import type { PhrService } from '../../phr/service.js';
 import type { ConversationStore } from '../../store/conversation-store.js';
 import type { InboxStore, NewQuestion } from '../../store/inbox-store.js';
 
@@ -13,7 +13,7 @@ export interface ListenerDeps {
   inbox: InboxStore;
   store: ConversationStore;
   worker: Worker;
-  promptHistory: PromptHistory;
+  phrService: PhrService;
   adrService: AdrService;
   adrFlow: AdrFlow;
   tasks: BackgroundTasks;

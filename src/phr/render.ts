@@ -1,7 +1,7 @@
 // Rendering a PHR file: front matter, then the template's sections with prompt and response fenced (see phr.ts).
 
+import { frontMatter, stringifyYaml } from './front-matter.js';
 import type { PhrRecord } from './phr.js';
-import { frontMatter, stringifyYaml } from './phr-front-matter.js';
 
 /** A fence one backtick longer than any backtick run in the text, so nothing inside can close it. */
 function fenceFor(text: string): string {

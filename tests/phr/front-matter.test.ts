@@ -1,10 +1,10 @@
 // renderPhr's YAML front matter: key order, quoting, lists and links, read back by two YAML readers.
 
 import { describe, expect, it } from 'vitest';
-import { padId, phrFileName } from '../../src/records/phr.js';
-import { parsePhr } from '../../src/records/phr-file.js';
-import { renderPhr } from '../../src/records/phr-render.js';
-import { fmLine, frontMatterText, readBoth, record, TEMPLATE_KEYS } from './phr-fixtures.js';
+import { parsePhr } from '../../src/phr/file.js';
+import { padId, phrFileName } from '../../src/phr/phr.js';
+import { renderPhr } from '../../src/phr/render.js';
+import { fmLine, frontMatterText, readBoth, record, TEMPLATE_KEYS } from './fixtures.js';
 
 describe('renderPhr', () => {
   it('writes the keys in template order, then the extras, for both YAML readers', () => {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './database.js';
+import type { Db } from '../store/database.js';
 
 export interface NewPhrRow {
   publicId: string;
@@ -60,8 +60,11 @@ interface PhrDbRow {
   created_at: string;
 }
 
-/** Records (PHRs, later ADRs) and the settings that sign their links. */
-export class RecordStore {
+/**
+ * PHR rows, the usage queries over them (the daily token budget and `/fastapi usage`) and the settings
+ * row that keeps the secret signing record links.
+ */
+export class PhrStore {
   readonly #db: Db;
   readonly #getSetting: Database.Statement;
   readonly #putSettingIfAbsent: Database.Statement;

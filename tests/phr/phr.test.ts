@@ -1,7 +1,7 @@
 // PHR ids, file names and routes.
 
 import { describe, expect, it } from 'vitest';
-import { PHR_STAGES, padId, phrFileName, phrRoute } from '../../src/records/phr.js';
+import { PHR_STAGES, padId, phrFileName, phrRoute } from '../../src/phr/phr.js';
 
 describe('padId and phrFileName', () => {
   it('pads ids to 4 digits and builds the Spec-Kit Plus file name', () => {

@@ -2,11 +2,11 @@
 
 import matter from 'gray-matter';
 import { describe, expect, it } from 'vitest';
-import { PhrFormatError, padId, phrFileName } from '../../src/records/phr.js';
-import { parsePhr, setPhrAdrLink } from '../../src/records/phr-file.js';
-import { renderPhr } from '../../src/records/phr-render.js';
+import { parsePhr, setPhrAdrLink } from '../../src/phr/file.js';
+import { PhrFormatError, padId, phrFileName } from '../../src/phr/phr.js';
+import { renderPhr } from '../../src/phr/render.js';
 import { seededRandom as seeded } from '../helpers/random.js';
-import { nastyString, readBoth, record, TEMPLATE_KEYS } from './phr-fixtures.js';
+import { nastyString, readBoth, record, TEMPLATE_KEYS } from './fixtures.js';
 
 describe('parsePhr', () => {
   const fileName = '0007-efficient-pagination-items-endpoint.general.prompt.md';

@@ -1,8 +1,8 @@
 // Reading a PHR file back (front matter, prompt, response) and recording its ADR link in place.
 
 import { isMap, parseDocument } from 'yaml';
+import { mapOf, stringifyYaml, stringNode } from './front-matter.js';
 import { type ParsedPhr, PhrFormatError } from './phr.js';
-import { mapOf, stringifyYaml, stringNode } from './phr-front-matter.js';
 
 /** A file split into lines, remembering whether it uses CRLF (a checkout with core.autocrlf). */
 interface Lines {

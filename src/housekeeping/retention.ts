@@ -1,15 +1,15 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
+import type { PhrStore } from '../phr/store.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { InboxStore } from '../store/inbox-store.js';
-import type { RecordStore } from '../store/record-store.js';
 
 export interface RetentionOptions {
   days: number;
   conversations: ConversationStore;
   inbox: InboxStore;
-  records: RecordStore;
+  phrStore: PhrStore;
   dataDir: string;
   logger: Logger;
   now?: () => Date;
@@ -27,7 +27,7 @@ export function createRetention(options: RetentionOptions): { run(): void } {
       const before = new Date(now().getTime() - options.days * 24 * 60 * 60 * 1000);
       const turns = options.conversations.deleteTurnsBefore(before);
       const questions = options.inbox.deleteClosedBefore(before);
-      const files = options.records.deletePhrsBefore(before);
+      const files = options.phrStore.deletePhrsBefore(before);
       for (const file of files) rmSync(join(options.dataDir, file), { force: true });
       options.logger.info('retention applied', {
         before: before.toISOString(),

@@ -3,7 +3,7 @@
 import matter from 'gray-matter';
 import { expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { PhrRecord } from '../../src/records/phr.js';
+import type { PhrRecord } from '../../src/phr/phr.js';
 
 export const TEMPLATE_KEYS = [
   'id',

@@ -1,7 +1,7 @@
 // phrTitle and slugify: record titles and file-name slugs from a question.
 
 import { describe, expect, it } from 'vitest';
-import { phrTitle, slugify } from '../../src/records/title.js';
+import { phrTitle, slugify } from '../../src/phr/title.js';
 
 function wordCount(title: string): number {
   return title.split(' ').filter((word) => word !== '').length;

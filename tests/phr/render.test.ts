@@ -1,8 +1,8 @@
 // renderPhr: the Spec-Kit Plus template layout and the fenced prompt and response.
 
 import { describe, expect, it } from 'vitest';
-import { renderPhr } from '../../src/records/phr-render.js';
-import { record } from './phr-fixtures.js';
+import { renderPhr } from '../../src/phr/render.js';
+import { record } from './fixtures.js';
 
 describe('renderPhr', () => {
   it('follows the Spec-Kit Plus template', () => {

@@ -1,7 +1,7 @@
 // topicLabels: topic labels from a fixed vocabulary.
 
 import { describe, expect, it } from 'vitest';
-import { topicLabels } from '../../src/records/topics.js';
+import { topicLabels } from '../../src/phr/topics.js';
 
 describe('topicLabels', () => {
   it('finds the topics of a question', () => {

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Usage } from '../claude/claude.js';
 import type { Logger } from '../log.js';
+import type { RecordDocument } from '../records/documents.js';
+import { newPublicId, recordUrl } from '../records/links.js';
+import { createNumberedFile, FolderNumbers } from '../records/numbered-files.js';
 import { REDACTED } from '../security/redact.js';
-import type { PhrRow, RecordStore } from '../store/record-store.js';
-import type { RecordDocument } from './documents.js';
-import { newPublicId, recordUrl } from './links.js';
-import { createNumberedFile, FolderNumbers } from './numbered-files.js';
+import { parsePhr } from './file.js';
 import { type PhrRecord, type PhrStage, phrFileName, phrLabel, phrRoute } from './phr.js';
-import { parsePhr } from './phr-file.js';
-import { renderPhr } from './phr-render.js';
+import { renderPhr } from './render.js';
+import type { PhrRow, PhrStore } from './store.js';
 import { phrTitle } from './title.js';
 import { topicLabels } from './topics.js';
 
@@ -48,8 +48,8 @@ export interface PhrRef {
   createdAt: string;
 }
 
-export interface PromptHistoryOptions {
-  store: RecordStore;
+export interface PhrServiceOptions {
+  phrStore: PhrStore;
   dataDir: string;
   publicBaseUrl: string;
   linkSecret: Buffer;
@@ -59,7 +59,7 @@ export interface PromptHistoryOptions {
   onRecorded?: () => void;
 }
 
-export interface PromptHistory {
+export interface PhrService {
   /** Writes the PHR to SQLite and to its file. Never throws: a failure is logged and yields null. */
   record(exchange: Exchange, log?: Logger): PhrRef | null;
   /** The newest PHRs of a channel, newest first. */
@@ -80,7 +80,7 @@ export const PROMPTS_DIR = join('history', 'prompts');
  * together cannot take the same number; files are created exclusively (`wx`), so an existing file,
  * whoever wrote it, is never overwritten: the next number is taken instead.
  */
-export function createPromptHistory(options: PromptHistoryOptions): PromptHistory {
+export function createPhrService(options: PhrServiceOptions): PhrService {
   const now = options.now ?? (() => new Date());
   const numbers = new FolderNumbers();
   const link = (publicId: string) => recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', publicId);
@@ -153,8 +153,8 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
         };
         const folder = join(options.dataDir, PROMPTS_DIR, route);
 
-        const written = options.store.transaction(() => {
-          const first = Math.max(options.store.maxPhrNumber(route), numbers.highest(folder)) + 1;
+        const written = options.phrStore.transaction(() => {
+          const first = Math.max(options.phrStore.maxPhrNumber(route), numbers.highest(folder)) + 1;
           let number = first;
           let markdown = renderPhr({ ...base, id: number });
           let path: string | null = null;
@@ -174,7 +174,7 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
             // The record still goes to the database and its page works; only the file is missing.
             log.error('PHR file not written', { route, number, error });
           }
-          options.store.insertPhr({
+          options.phrStore.insertPhr({
             publicId,
             route,
             number,
@@ -215,18 +215,18 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
     },
 
     recent(channelId, limit) {
-      return options.store.phrsForChannel(channelId, limit).map(refOf);
+      return options.phrStore.phrsForChannel(channelId, limit).map(refOf);
     },
 
     latestInThread(channelId, threadTs) {
-      const row = options.store.latestPhrInThread(channelId, threadTs);
+      const row = options.phrStore.latestPhrInThread(channelId, threadTs);
       return row && refOf(row);
     },
 
     link,
 
     document(publicId) {
-      const row = options.store.phr(publicId);
+      const row = options.phrStore.phr(publicId);
       if (!row) return undefined;
       const fileName = phrFileName(row.number, row.title, row.stage as PhrStage);
       return {
@@ -240,10 +240,10 @@ export function createPromptHistory(options: PromptHistoryOptions): PromptHistor
 }
 
 /** A link secret for deployments that did not configure one: made once, kept in the database. */
-export function linkSecretFrom(store: RecordStore, configured: string | undefined): Buffer {
+export function linkSecretFrom(phrStore: PhrStore, configured: string | undefined): Buffer {
   if (configured) return Buffer.from(configured, 'utf8');
   return Buffer.from(
-    store.settingOrInit('records_link_secret', randomBytes(32).toString('base64url')),
+    phrStore.settingOrInit('records_link_secret', randomBytes(32).toString('base64url')),
     'utf8',
   );
 }
