@@ -2,23 +2,24 @@ import type { Server } from 'node:http';
 import { type RetryOptions, WebClientEvent } from '@slack/web-api';
 import { createApproverCheck } from './adr/approvers.js';
 import { createAdrFlow } from './adr/flow.js';
+import { createAdrInstructionFilter } from './adr/instruction-filter.js';
 import { createAdrService } from './adr/service.js';
 import { AdrStore } from './adr/store.js';
 import { loadAgents, selectAgent } from './agents/load.js';
 import { resolveModel } from './agents/models.js';
 import { createAnswerQuestion } from './answering/answer-question.js';
-import { createSlackApp } from './app.js';
+import { createConversation } from './answering/conversation.js';
 import { BackgroundTasks } from './background.js';
 import { withCircuitBreaker } from './claude/circuit-breaker.js';
 import { createClaude } from './claude/claude.js';
 import type { Config } from './config.js';
-import { createConversation } from './conversation/conversation.js';
 import { createRetention } from './housekeeping/retention.js';
 import { createOpsRoutes, runReadinessChecks } from './http/ops-routes.js';
 import { createRecordPages } from './http/record-pages.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createSlackGate } from './http/slack-gate.js';
 import { createAdmission } from './inbox/admission.js';
+import { InboxStore } from './inbox/store.js';
 import { createWorker, type Worker } from './inbox/worker.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -26,14 +27,14 @@ import { createPhrService, linkSecretFrom } from './phr/service.js';
 import { PhrStore } from './phr/store.js';
 import { redactSecrets } from './security/redact.js';
 import { createSlackAnswering } from './slack/answering-port.js';
+import { createSlackApp } from './slack/bolt-app.js';
 import { postEphemeral } from './slack/ephemeral.js';
 import { slackErrorCode } from './slack/errors.js';
 import { registerListeners } from './slack/listeners/index.js';
-import { usageText } from './slack/messages.js';
+import { usageText } from './slack/texts.js';
 import { createUserNames } from './slack/user-names.js';
 import { ConversationStore } from './store/conversation-store.js';
 import { checkpointInBackground, type Db, openDatabase, openReadinessProbe } from './store/database.js';
-import { InboxStore } from './store/inbox-store.js';
 
 export interface BotOptions {
   logger: Logger;
@@ -66,7 +67,7 @@ export const CLAUDE_CIRCUIT = { threshold: 5, cooldownMs: 30_000 } as const;
 /** Slack's requests are a few kilobytes; anything over a megabyte is refused unread. */
 export const SLACK_BODY_LIMIT = 1024 * 1024;
 
-/** Seconds to let answers in flight finish on SIGTERM before they are left for the next start. */
+/** How long (ms) answers in flight may finish on SIGTERM before they are left for the next start. */
 export const DEFAULT_GRACE_MS = 20_000;
 
 /** Composition root: builds every service from the config and starts serving. */
@@ -123,6 +124,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       model,
       maxAnswerTokens: config.anthropic.maxAnswerTokens,
       historyTokenBudget: config.historyTokenBudget,
+      outputFilter: createAdrInstructionFilter,
       logger,
       prices: config.modelPrices,
       observer: {

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClaudeFailure, Usage } from './claude/claude.js';
-import type { QuestionSource } from './store/inbox-store.js';
+import type { QuestionSource } from './inbox/store.js';
 
 /** Prefix of every metric this bot exports, the default Node process metrics included. */
 export const METRIC_PREFIX = 'fastapi_bot_';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createSlackApp } from '../src/app.js';
 import { createLogger } from '../src/log.js';
+import { createSlackApp } from '../src/slack/bolt-app.js';
 
 const at = () => new Date('2026-11-26T10:40:12.345Z');
 

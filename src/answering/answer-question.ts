@@ -1,10 +1,10 @@
 import { detectAdrSuggestions } from '../adr/suggestion.js';
-import type { Conversation } from '../conversation/conversation.js';
-import { isWordless } from '../inbox/question-text.js';
+import type { InboxStore, Question } from '../inbox/store.js';
 import type { Logger } from '../log.js';
 import type { PhrService } from '../phr/service.js';
+import { isWordless } from '../security/text-policy.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
-import type { InboxStore, Question } from '../store/inbox-store.js';
+import type { Conversation } from './conversation.js';
 import { type AnsweringPort, UnpostableError } from './port.js';
 
 /** The inbox transitions answering makes; `npm run ask` keeps them in memory. */

@@ -1,8 +1,8 @@
 import type { AdrSuggestion } from '../adr/suggestion.js';
-import type { AnswerSink } from '../conversation/answer-sink.js';
+import type { Question } from '../inbox/store.js';
 import type { PhrRef } from '../phr/service.js';
 import type { ThreadKey } from '../store/conversation-store.js';
-import type { Question } from '../store/inbox-store.js';
+import type { AnswerSink } from './answer-sink.js';
 
 /**
  * What answering a question needs from the place it was asked (Slack, or the terminal for

@@ -1,7 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { PromptMessage } from '../conversation/prompt.js';
 
 /** The one door to @anthropic-ai/sdk: streaming, prompt caching and error meaning live here. */
+
+/** One message of the conversation sent to Claude. */
+export interface PromptMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
 
 export interface ClaudeOptions {
   apiKey: string;

@@ -1,16 +1,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createAdrInstructionFilter } from '../adr/instruction-filter.js';
 import { loadAgents, selectAgent } from '../agents/load.js';
 import { resolveModel } from '../agents/models.js';
 import { createAnswerQuestion } from '../answering/answer-question.js';
+import { createConversation } from '../answering/conversation.js';
 import { createClaude } from '../claude/claude.js';
 import { loadConfig } from '../config.js';
-import { createConversation } from '../conversation/conversation.js';
-import { prepareText } from '../inbox/question-text.js';
 import { createLogger } from '../log.js';
 import { createPhrService, linkSecretFrom } from '../phr/service.js';
 import { PhrStore } from '../phr/store.js';
 import { redactSecrets } from '../security/redact.js';
+import { prepareText } from '../security/text-policy.js';
 import { ConversationStore } from '../store/conversation-store.js';
 import { openDatabase } from '../store/database.js';
 import { createTerminalAnswering } from './terminal-answering.js';
@@ -52,6 +53,7 @@ async function ask(question: string): Promise<number> {
       model: resolveModel(agent.model, config.anthropic.modelOverride),
       maxAnswerTokens: config.anthropic.maxAnswerTokens,
       historyTokenBudget: config.historyTokenBudget,
+      outputFilter: createAdrInstructionFilter,
       logger,
     });
     const outcome: { state?: 'answered' | 'failed' } = {};

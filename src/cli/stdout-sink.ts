@@ -1,4 +1,4 @@
-import type { AnswerSink, SinkResult } from '../conversation/answer-sink.js';
+import type { AnswerSink, SinkResult } from '../answering/answer-sink.js';
 
 /** `npm run ask` prints the answer as it streams; failures go to stderr as one sentence. */
 export class StdoutSink implements AnswerSink {

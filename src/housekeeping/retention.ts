@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { InboxStore } from '../inbox/store.js';
 import type { Logger } from '../log.js';
 import type { PhrStore } from '../phr/store.js';
 import type { ConversationStore } from '../store/conversation-store.js';
-import type { InboxStore } from '../store/inbox-store.js';
 
 export interface RetentionOptions {
   days: number;

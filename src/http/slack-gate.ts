@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifySlackRequest } from '@slack/bolt';
 import type { Logger } from '../log.js';
-import { commandVerdict, eventVerdict, interactionVerdict, type Verdict } from '../slack/payload-shape.js';
 import type { RequestListener } from './server.js';
+import { commandVerdict, eventVerdict, interactionVerdict, type Verdict } from './slack-payload-shape.js';
 
 export interface SlackGateOptions {
   signingSecret: string;

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { InboxStore, Question } from '../store/inbox-store.js';
+import type { InboxStore, Question } from './store.js';
 
 export interface WorkerOptions {
   inbox: InboxStore;

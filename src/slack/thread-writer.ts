@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import type { AnswerSink, SinkResult } from '../answering/answer-sink.js';
 import { UnpostableError } from '../answering/port.js';
-import type { AnswerSink, SinkResult } from '../conversation/answer-sink.js';
 import type { Logger } from '../log.js';
 import { slackErrorCode } from './errors.js';
 import { createMarkdownStream } from './markdown/convert.js';

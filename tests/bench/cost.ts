@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAdrInstructionFilter } from '../../src/adr/instruction-filter.js';
 import { loadAgents } from '../../src/agents/load.js';
+import { createConversation } from '../../src/answering/conversation.js';
+import { buildPrompt, estimateTokens } from '../../src/answering/prompt.js';
 import { createClaude } from '../../src/claude/claude.js';
 import { loadConfig } from '../../src/config.js';
-import { createConversation } from '../../src/conversation/conversation.js';
-import { buildPrompt, estimateTokens } from '../../src/conversation/prompt.js';
 import { createLogger } from '../../src/log.js';
 import { ConversationStore, type Turn } from '../../src/store/conversation-store.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -109,6 +110,7 @@ export async function runCacheShare(threads: number, questionsPerThread: number)
       model: 'claude-sonnet-5-5',
       maxAnswerTokens: 4_096,
       historyTokenBudget: defaultHistoryBudget(),
+      outputFilter: createAdrInstructionFilter,
       logger,
     });
     // Slack-like message timestamps, one second apart, for questions and answers alike.

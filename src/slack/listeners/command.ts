@@ -1,5 +1,5 @@
 import type { App, SlashCommand } from '@slack/bolt';
-import { adrListText, HELP_TEXT, historyText, NO_DISCUSSION_TEXT } from '../messages.js';
+import { adrListText, HELP_TEXT, historyText, NO_DISCUSSION_TEXT } from '../texts.js';
 import { acceptQuestion, type ListenerDeps } from './intake.js';
 
 export const COMMAND = '/fastapi';

@@ -2,12 +2,12 @@ import type { AdrFlow } from '../../adr/flow.js';
 import type { AdrService } from '../../adr/service.js';
 import type { BackgroundTasks } from '../../background.js';
 import { type Admission, refusalText } from '../../inbox/admission.js';
-import { prepareText, type TextPolicy, withAttachmentNote } from '../../inbox/question-text.js';
+import type { InboxStore, NewQuestion } from '../../inbox/store.js';
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
 import type { PhrService } from '../../phr/service.js';
+import { prepareText, type TextPolicy, withAttachmentNote } from '../../security/text-policy.js';
 import type { ConversationStore } from '../../store/conversation-store.js';
-import type { InboxStore, NewQuestion } from '../../store/inbox-store.js';
 
 export interface ListenerDeps {
   inbox: InboxStore;

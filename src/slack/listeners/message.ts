@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { prepareText } from '../../inbox/question-text.js';
+import { prepareText } from '../../security/text-policy.js';
 import {
   acceptFromEvent,
   addressedToOthers,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPrompt, estimateTokens } from '../../src/conversation/prompt.js';
+import { buildPrompt, estimateTokens } from '../../src/answering/prompt.js';
 import type { Turn } from '../../src/store/conversation-store.js';
 
 let nextId = 1;

@@ -8,7 +8,7 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
-import { describeError, type Logger } from './log.js';
+import { describeError, type Logger } from '../log.js';
 
 export interface SlackAppOptions {
   botToken: string;

@@ -1,9 +1,5 @@
+import type { PromptMessage } from '../claude/claude.js';
 import type { Turn } from '../store/conversation-store.js';
-
-export interface PromptMessage {
-  role: 'user' | 'assistant';
-  content: string;
-}
 
 export interface BuiltPrompt {
   messages: PromptMessage[];

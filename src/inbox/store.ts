@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './database.js';
+import type { Db } from '../store/database.js';
 
 export type QuestionSource = 'mention' | 'thread' | 'dm' | 'command';
 export type QuestionState = 'pending' | 'answering' | 'answered' | 'failed';

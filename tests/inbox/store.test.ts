@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InboxStore, type NewQuestion } from '../../src/inbox/store.js';
 import { openDatabase } from '../../src/store/database.js';
-import { InboxStore, type NewQuestion } from '../../src/store/inbox-store.js';
 import { tempDir } from '../helpers/temp.js';
 
 function question(overrides: Partial<NewQuestion> = {}): NewQuestion {

@@ -1,9 +1,8 @@
-import { createAdrInstructionFilter } from '../adr/instruction-filter.js';
 import type { Agent } from '../agents/load.js';
 import { type Claude, ClaudeError, type ClaudeFailure, type Usage } from '../claude/claude.js';
 import { estimateCostUsd, type ModelPrice, priceFor } from '../claude/prices.js';
-import { wasCut } from '../inbox/question-text.js';
 import type { Logger } from '../log.js';
+import { wasCut } from '../security/text-policy.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { AnswerSink } from './answer-sink.js';
 import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE, REFUSAL_NOTE } from './failures.js';
@@ -63,7 +62,18 @@ export interface ConversationDeps {
   /** Price overrides (MODEL_PRICES_JSON) on top of the built-in table. */
   prices?: Readonly<Record<string, ModelPrice>>;
   observer?: ConversationObserver;
+  /**
+   * A fresh filter per answer, between the model's text and the sink: the ADR feature's, which takes
+   * the agent's `/sp.adr` instruction out (there is no such command where the answer is read).
+   */
+  outputFilter: () => StreamFilter;
   now?: () => number;
+}
+
+/** Passes streamed text through, holding back what it must until it can decide. */
+export interface StreamFilter {
+  push(delta: string): string;
+  end(): string;
 }
 
 /** What the conversation reports for metrics; every method must be cheap and must not throw. */
@@ -108,8 +118,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
 
       await sink.thinking();
       const started = now();
-      // There is no /sp.adr command where the answer is read: the card (or nothing) replaces it.
-      const instructions = createAdrInstructionFilter();
+      const instructions = deps.outputFilter();
       let firstTokenSeen = false;
       try {
         const outcome = await deps.claude.stream(
