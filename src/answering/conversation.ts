@@ -1,12 +1,18 @@
 import type { Agent } from '../agents/load.js';
-import { type Claude, ClaudeError, type ClaudeFailure, type Usage } from '../claude/claude.js';
+import {
+  type Claude,
+  ClaudeError,
+  type ClaudeFailure,
+  type StreamOutcome,
+  type Usage,
+} from '../claude/claude.js';
 import { estimateCostUsd, type ModelPrice, priceFor } from '../claude/prices.js';
 import type { Logger } from '../log.js';
 import { wasCut } from '../security/text-policy.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { AnswerSink } from './answer-sink.js';
 import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE, REFUSAL_NOTE } from './failures.js';
-import { buildPrompt } from './prompt.js';
+import { type BuiltPrompt, buildPrompt } from './prompt.js';
 
 /**
  * Told to the model after the agent prompt: where it is speaking. The agent prompt itself is sent
@@ -138,12 +144,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           },
         );
         sink.write(instructions.end());
-        const notes = [
-          outcome.stopReason === 'max_tokens' ? LENGTH_LIMIT_NOTE : null,
-          outcome.stopReason === 'refusal' ? REFUSAL_NOTE : null,
-          prompt.questionTruncated || wasCut(input.text) ? INPUT_CUT_NOTE : null,
-        ].filter((note): note is string => note !== null);
-        const { answerTs } = await sink.finish(notes.length ? notes.join('\n') : undefined);
+        const { answerTs } = await sink.finish(readerNote(outcome.stopReason, prompt, input.text));
         deps.store.addTurn({
           ...input.thread,
           role: 'assistant',
@@ -156,17 +157,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const price = priceFor(outcome.model, deps.prices);
         const costUsd = price ? estimateCostUsd(outcome.usage, price) : 0;
         deps.observer?.answered(latencyMs / 1000, outcome.model, outcome.usage, costUsd);
-        log.info('answered', {
-          model: outcome.model,
-          latency_ms: latencyMs,
-          answer_chars: outcome.text.length,
-          input_tokens: outcome.usage.inputTokens,
-          output_tokens: outcome.usage.outputTokens,
-          // What prompt caching saved: input read from the cache instead of paid in full.
-          cache_read_input_tokens: outcome.usage.cacheReadTokens,
-          cache_creation_input_tokens: outcome.usage.cacheWriteTokens,
-          stop_reason: outcome.stopReason,
-        });
+        logAnswered(log, outcome, latencyMs);
         return {
           ok: true,
           text: outcome.text,
@@ -175,18 +166,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           usage: outcome.usage,
           latencyMs,
           costUsd,
-          notes: [
-            ...(outcome.stopReason === 'max_tokens'
-              ? ['the answer reached MAX_ANSWER_TOKENS and was cut']
-              : []),
-            ...(outcome.stopReason === 'refusal' ? ['Claude declined to answer (stop reason: refusal)'] : []),
-            ...(prompt.questionTruncated
-              ? ['the question was longer than the history budget and was cut']
-              : []),
-            ...(prompt.omittedTurns
-              ? [`${prompt.omittedTurns} earlier thread message(s) left out for length`]
-              : []),
-          ],
+          notes: recordNotes(outcome.stopReason, prompt),
         };
       } catch (error) {
         if (!(error instanceof ClaudeError)) throw error;
@@ -197,4 +177,38 @@ export function createConversation(deps: ConversationDeps): Conversation {
       }
     },
   };
+}
+
+/** What the reader is told under the answer: it was cut, declined, or read only in part. */
+function readerNote(stopReason: string | null, prompt: BuiltPrompt, question: string): string | undefined {
+  const notes = [
+    stopReason === 'max_tokens' ? LENGTH_LIMIT_NOTE : null,
+    stopReason === 'refusal' ? REFUSAL_NOTE : null,
+    prompt.questionTruncated || wasCut(question) ? INPUT_CUT_NOTE : null,
+  ].filter((note): note is string => note !== null);
+  return notes.length ? notes.join('\n') : undefined;
+}
+
+/** What went wrong without stopping the answer, for the PHR's evaluation notes. */
+function recordNotes(stopReason: string | null, prompt: BuiltPrompt): string[] {
+  return [
+    ...(stopReason === 'max_tokens' ? ['the answer reached MAX_ANSWER_TOKENS and was cut'] : []),
+    ...(stopReason === 'refusal' ? ['Claude declined to answer (stop reason: refusal)'] : []),
+    ...(prompt.questionTruncated ? ['the question was longer than the history budget and was cut'] : []),
+    ...(prompt.omittedTurns ? [`${prompt.omittedTurns} earlier thread message(s) left out for length`] : []),
+  ];
+}
+
+function logAnswered(log: Logger, outcome: StreamOutcome, latencyMs: number): void {
+  log.info('answered', {
+    model: outcome.model,
+    latency_ms: latencyMs,
+    answer_chars: outcome.text.length,
+    input_tokens: outcome.usage.inputTokens,
+    output_tokens: outcome.usage.outputTokens,
+    // What prompt caching saved: input read from the cache instead of paid in full.
+    cache_read_input_tokens: outcome.usage.cacheReadTokens,
+    cache_creation_input_tokens: outcome.usage.cacheWriteTokens,
+    stop_reason: outcome.stopReason,
+  });
 }
