@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from '../../helpers/bot-harness.js';
+import { ROOT, runCli, startChild } from '../../helpers/child-bot.js';
+import { FakeAnthropic } from '../../helpers/fake-anthropic.js';
+import { FakeSlack } from '../../helpers/fake-slack.js';
+import { appMentionEnvelope, nextTs, sendEvent } from '../../helpers/slack-requests.js';
+import { tempDir } from '../../helpers/temp.js';
+
+describe('the built bot as a process', () => {
+  it('starts, answers a signed mention, and exits 0 on SIGTERM', async () => {
+    const slack = await FakeSlack.start({ token: BOT_TOKEN });
+    const anthropic = await FakeAnthropic.start();
+    onTestFinished(async () => {
+      await anthropic.close();
+      await slack.close();
+    });
+    const dir = tempDir();
+    const child = startChild({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: anthropic.baseUrl,
+      PORT: '0',
+      DATABASE_PATH: join(dir, 'bot.db'),
+      DATA_DIR: dir,
+    });
+    const port = await child.started;
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    const ts = nextTs();
+    anthropic.enqueue({ kind: 'text', text: 'Hello from the built bot.' });
+    const res = await sendEvent(
+      url,
+      SIGNING_SECRET,
+      appMentionEnvelope({ text: '<@UBOT> are you there?', ts }),
+    );
+    expect(res.status).toBe(200);
+    await slack.waitFor(() =>
+      slack.messages('C0001', ts).some((m) => m.text === 'Hello from the built bot.'),
+    );
+
+    child.process.kill('SIGTERM');
+    const [code] = await once(child.process, 'exit');
+    expect(code).toBe(0);
+    const logs = child.output();
+    expect(logs).not.toContain(BOT_TOKEN);
+    expect(logs).not.toContain(SIGNING_SECRET);
+    expect(logs).not.toContain(ANTHROPIC_KEY);
+    // At info level the logs carry ids and sizes, never what people wrote or what the bot answered.
+    expect(logs).not.toContain('are you there?');
+    expect(logs).not.toContain('Hello from the built bot.');
+    expect(logs).toContain('"msg":"question accepted"');
+  });
+
+  it('refuses to start with one message listing every configuration problem, without a stack trace', async () => {
+    const child = startChild({ SLACK_BOT_TOKEN: 'xoxp-wrong-kind', PORT: 'eighty' });
+    const [code] = await once(child.process, 'exit');
+    expect(code).toBe(1);
+    const output = child.output();
+    expect(output).toContain('The bot could not start.');
+    for (const variable of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'ANTHROPIC_API_KEY', 'PORT']) {
+      expect(output).toContain(variable);
+    }
+    expect(output).toContain('https://api.slack.com/apps');
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(output).not.toContain('xoxp-wrong-kind');
+  });
+
+  it('npm run ask streams one answer to stdout through the same conversation service, without Slack', async () => {
+    const anthropic = await FakeAnthropic.start();
+    onTestFinished(() => anthropic.close());
+    anthropic.enqueue({ kind: 'text', text: ['Use ', 'keyset ', 'pagination.'] });
+    const dir = tempDir();
+    const { code, stdout, stderr } = await runCli('ask', ['How do I paginate?'], {
+      cwd: dir,
+      env: {
+        AGENTS_DIR: join(ROOT, 'agents'),
+        ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+        ANTHROPIC_BASE_URL: anthropic.baseUrl,
+        DATABASE_PATH: join(dir, 'bot.db'),
+        DATA_DIR: dir,
+      },
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Use keyset pagination.');
+    // The PHR is written and its absolute path confirmed, as the agent prompt asks.
+    const path = /PHR-0001 \(general\) written to (\S+)/.exec(stderr)?.[1] ?? '';
+    expect(path.startsWith(join(dir, 'history', 'prompts', 'general', '0001-'))).toBe(true);
+    expect(readFileSync(path, 'utf8')).toMatch(/^surface: cli$/m);
+    const system = anthropic.requests[0]?.body.system as { text: string }[];
+    expect(system[0]?.text.startsWith('You are a Senior Backend Architect')).toBe(true);
+  });
+
+  it('npm run backup copies the database online, to a file that opens and holds the data', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'bot.db');
+    const seeded = new Database(source);
+    seeded.exec("CREATE TABLE probe (v TEXT); INSERT INTO probe VALUES ('kept')");
+    const target = join(dir, 'copies', 'copy.db');
+    const { code, stdout } = await runCli('backup', [target], {
+      cwd: dir,
+      env: { DATABASE_PATH: source, DATA_DIR: dir },
+    });
+    seeded.close();
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Backed up the database to ${target}`);
+    const copy = new Database(target, { readonly: true });
+    expect(copy.prepare('SELECT v FROM probe').get()).toEqual({ v: 'kept' });
+    copy.close();
+  });
+});
