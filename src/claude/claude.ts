@@ -1,4 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
+import {
+  assistantTurn,
+  type Citation,
+  citationOf,
+  runToolCalls,
+  type ToolSet,
+  toolDefinitions,
+} from './tools.js';
 
 /** The one door to @anthropic-ai/sdk: streaming, prompt caching and error meaning live here. */
 
@@ -29,6 +37,8 @@ export interface StreamRequest {
   system: readonly string[];
   messages: readonly PromptMessage[];
   maxTokens: number;
+  /** Client tools for this answer; the stream goes on across their calls. */
+  tools?: ToolSet;
   signal?: AbortSignal;
 }
 
@@ -44,7 +54,11 @@ export interface StreamOutcome {
   model: string;
   /** `max_tokens` means the answer was cut by the length limit. */
   stopReason: string | null;
+  /** Summed over the requests of the answer (one per tool round). */
   usage: Usage;
+  /** Passages of tool results the answer cites, in the order cited (repeats included). */
+  citations: Citation[];
+  toolCalls: number;
 }
 
 export type ClaudeFailure =
@@ -141,31 +155,53 @@ export function createClaude(options: ClaudeOptions): Claude {
   return {
     async stream(request, onText) {
       let text = '';
-      return call(
-        request,
-        async (signal, touch) => {
-          // The watchdog starts with the first event: until then the SDK's per-attempt timeout (and retries) apply.
-          const stream = client.messages.stream(paramsOf(request), { signal });
-          for await (const event of stream) {
-            touch();
-            if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
-              text += event.delta.text;
-              onText(event.delta.text);
+      const citations: Citation[] = [];
+      let messages = initialMessages(request);
+      let usage = NO_USAGE;
+      let toolCalls = 0;
+      // Each tool round is one more request: the answer goes on streaming into the same sink.
+      for (let round = 0; ; round++) {
+        const final = await call(
+          request,
+          async (signal, touch) => {
+            // The watchdog starts with the first event: until then the SDK's per-attempt timeout applies.
+            const stream = client.messages.stream(paramsOf(request, messages), { signal });
+            for await (const event of stream) {
+              touch();
+              if (event.type !== 'content_block_delta') continue;
+              if (event.delta.type === 'text_delta') {
+                text += event.delta.text;
+                onText(event.delta.text);
+              }
+              const cited = event.delta.type === 'citations_delta' ? citationOf(event.delta.citation) : null;
+              if (cited) citations.push(cited);
             }
-          }
-          return outcomeOf(await stream.finalMessage(), text);
-        },
-        () => text,
-      );
+            return stream.finalMessage();
+          },
+          () => text,
+        );
+        usage = addUsage(usage, final.usage);
+        const tools = request.tools;
+        if (final.stop_reason !== 'tool_use' || !tools || round > tools.maxCalls) {
+          return { ...outcomeOf(final, text, usage), citations, toolCalls };
+        }
+        const results = await runToolCalls(final, tools, toolCalls);
+        toolCalls = results.calls;
+        messages = [...messages, assistantTurn(final), results.turn];
+      }
     },
 
     async complete(request) {
       return call(
         request,
         async (signal) => {
-          const message = await client.messages.create({ ...paramsOf(request), stream: false }, { signal });
+          const params = paramsOf(request, initialMessages(request));
+          const message = await client.messages.create({ ...params, stream: false }, { signal });
           const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-          return outcomeOf(message, text);
+          const citations = message.content.flatMap((block) =>
+            block.type === 'text' ? (block.citations ?? []).map(citationOf).filter((c) => c !== null) : [],
+          );
+          return { ...outcomeOf(message, text, addUsage(NO_USAGE, message.usage)), citations, toolCalls: 0 };
         },
         () => '',
       );
@@ -177,41 +213,51 @@ const CACHE_BREAKPOINT = { cache_control: { type: 'ephemeral' as const } };
 
 /**
  * Two cache breakpoints (the API caches tools, then system, then messages, up to each breakpoint):
- * after the system prompt, so every question shares it, and after the newest message, so the next
- * question in the thread reads the whole conversation so far from the cache instead of paying for it.
+ * after the system prompt, so every question shares tools and system, and after the newest message,
+ * so the next request (a follow-up, or the next tool round) reads everything before it from the cache.
  */
-function paramsOf(request: StreamRequest) {
-  const last = request.messages.length - 1;
+function paramsOf(request: StreamRequest, messages: readonly Anthropic.MessageParam[]) {
+  const tools = toolDefinitions(request.tools);
   return {
     model: request.model,
     max_tokens: request.maxTokens,
+    ...(tools ? { tools } : {}),
     system: request.system.map((block, index) => ({
       type: 'text' as const,
       text: block,
       ...(index === request.system.length - 1 ? CACHE_BREAKPOINT : {}),
     })),
-    messages: request.messages.map((message, index) => ({
-      role: message.role,
-      content:
-        index === last
-          ? [{ type: 'text' as const, text: message.content, ...CACHE_BREAKPOINT }]
-          : message.content,
-    })),
+    messages: messages.map((message, index) =>
+      index === messages.length - 1 ? withBreakpoint(message) : message,
+    ),
   };
 }
 
-function outcomeOf(final: Anthropic.Message, text: string): StreamOutcome {
+function initialMessages(request: StreamRequest): Anthropic.MessageParam[] {
+  return request.messages.map((message) => ({ role: message.role, content: message.content }));
+}
+
+function withBreakpoint(message: Anthropic.MessageParam): Anthropic.MessageParam {
+  const blocks: Anthropic.ContentBlockParam[] =
+    typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
+  const last = blocks.at(-1);
+  if (last) blocks[blocks.length - 1] = { ...last, ...CACHE_BREAKPOINT } as Anthropic.ContentBlockParam;
+  return { ...message, content: blocks } as Anthropic.MessageParam;
+}
+
+const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+function addUsage(sum: Usage, usage: Anthropic.Usage): Usage {
   return {
-    text,
-    model: final.model,
-    stopReason: final.stop_reason ?? null,
-    usage: {
-      inputTokens: final.usage.input_tokens,
-      outputTokens: final.usage.output_tokens,
-      cacheReadTokens: final.usage.cache_read_input_tokens ?? 0,
-      cacheWriteTokens: final.usage.cache_creation_input_tokens ?? 0,
-    },
+    inputTokens: sum.inputTokens + usage.input_tokens,
+    outputTokens: sum.outputTokens + usage.output_tokens,
+    cacheReadTokens: sum.cacheReadTokens + (usage.cache_read_input_tokens ?? 0),
+    cacheWriteTokens: sum.cacheWriteTokens + (usage.cache_creation_input_tokens ?? 0),
   };
+}
+
+function outcomeOf(final: Anthropic.Message, text: string, usage: Usage) {
+  return { text, model: final.model, stopReason: final.stop_reason ?? null, usage };
 }
 
 function toClaudeError(error: unknown, partialText: string): ClaudeError {

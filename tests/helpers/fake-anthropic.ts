@@ -20,6 +20,10 @@ export type Reply =
       usage?: ReplyUsage;
       model?: string;
       stopReason?: string;
+      /** Cited after the text, as `citations_delta` events on the text block (or `citations` on it). */
+      citations?: { source: string; title: string; cited_text: string }[];
+      /** After the text, a `tool_use` block with its input streamed as `input_json_delta`; stop reason `tool_use`. */
+      toolUse?: { name: string; input: Record<string, unknown>; id?: string };
     }
   | { kind: 'error'; status: number; type: string; message?: string; retryAfter?: number }
   | { kind: 'midstreamError'; text: string; errorType?: string }
@@ -379,8 +383,24 @@ export class FakeAnthropic {
       type: 'message',
       role: 'assistant',
       model: this.modelFor(body, reply),
-      content: [{ type: 'text', text, citations: null }],
-      stop_reason: reply.stopReason ?? 'end_turn',
+      content: [
+        {
+          type: 'text',
+          text,
+          citations: reply.citations?.map((c) => ({ type: 'search_result_location', ...c })) ?? null,
+        },
+        ...(reply.toolUse
+          ? [
+              {
+                type: 'tool_use',
+                id: reply.toolUse.id ?? this.nextId('toolu'),
+                name: reply.toolUse.name,
+                input: reply.toolUse.input,
+              },
+            ]
+          : []),
+      ],
+      stop_reason: reply.toolUse ? 'tool_use' : (reply.stopReason ?? 'end_turn'),
       stop_sequence: null,
       stop_details: null,
       container: null,
@@ -467,13 +487,31 @@ export class FakeAnthropic {
       res.end();
       return;
     }
+    for (const citation of reply.citations ?? []) {
+      const located = {
+        type: 'search_result_location',
+        ...citation,
+        search_result_index: 0,
+        start_block_index: 0,
+        end_block_index: 1,
+      };
+      void send(
+        'content_block_delta',
+        JSON.stringify({
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'citations_delta', citation: located },
+        }),
+      );
+    }
     void send('content_block_stop', '{"type":"content_block_stop","index":0}');
+    if (reply.toolUse) this.streamToolUse(send, reply.toolUse);
     void send(
       'message_delta',
       JSON.stringify({
         type: 'message_delta',
         delta: {
-          stop_reason: reply.stopReason ?? 'end_turn',
+          stop_reason: reply.toolUse ? 'tool_use' : (reply.stopReason ?? 'end_turn'),
           stop_sequence: null,
           stop_details: null,
           container: null,
@@ -483,6 +521,31 @@ export class FakeAnthropic {
     );
     void send('message_stop', '{"type":"message_stop"}');
     res.end();
+  }
+
+  /** A tool_use block at index 1, its input JSON in three pieces as the API splits it. */
+  private streamToolUse(
+    send: (event: string, data: string) => Promise<void>,
+    toolUse: { name: string; input: Record<string, unknown>; id?: string },
+  ): void {
+    const block = { type: 'tool_use', id: toolUse.id ?? this.nextId('toolu'), name: toolUse.name, input: {} };
+    void send(
+      'content_block_start',
+      JSON.stringify({ type: 'content_block_start', index: 1, content_block: block }),
+    );
+    const json = JSON.stringify(toolUse.input);
+    const third = Math.ceil(json.length / 3);
+    for (const piece of ['', json.slice(0, third), json.slice(third, 2 * third), json.slice(2 * third)]) {
+      void send(
+        'content_block_delta',
+        JSON.stringify({
+          type: 'content_block_delta',
+          index: 1,
+          delta: { type: 'input_json_delta', partial_json: piece },
+        }),
+      );
+    }
+    void send('content_block_stop', '{"type":"content_block_stop","index":1}');
   }
 
   private sendJson(

@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ClaudeError, createClaude } from '../../../src/claude/claude.js';
+import type { ClaudeTool, ToolContent } from '../../../src/claude/tools.js';
 import { FakeAnthropic } from '../../helpers/fake-anthropic.js';
 
 async function claudeAt(options: { timeoutMs: number; minTokensPerSecond?: number }) {
@@ -55,5 +56,117 @@ describe('createClaude: how long an answer may take', () => {
     const failure = await claude.stream(request(256), () => {}).catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: 'timeout', message: 'Claude did not finish in time' });
     expect((failure as ClaudeError).partialText.startsWith('slow 0. ')).toBe(true);
+  });
+});
+
+describe('createClaude: client tools', () => {
+  const docsTool = (run: (input: unknown) => Promise<ToolContent[]>): ClaudeTool => ({
+    name: 'search_fastapi_docs',
+    description: 'Search the FastAPI docs.',
+    inputSchema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+    run,
+  });
+  const lifespan: ToolContent = {
+    type: 'search_result',
+    source: 'https://fastapi.tiangolo.com/advanced/events/#lifespan',
+    title: 'Lifespan Events > Lifespan',
+    content: [{ type: 'text', text: 'Use the lifespan parameter of FastAPI.' }],
+    citations: { enabled: true },
+  };
+
+  it('runs a tool the model calls and keeps streaming the answer, with its citations', async () => {
+    const { anthropic, claude } = await claudeAt({ timeoutMs: 5_000 });
+    anthropic.enqueue(
+      {
+        kind: 'text',
+        text: 'Let me check the docs. ',
+        toolUse: { name: 'search_fastapi_docs', input: { query: 'startup' } },
+      },
+      {
+        kind: 'text',
+        text: 'Use lifespan.',
+        citations: [
+          { source: lifespan.source, title: lifespan.title, cited_text: 'Use the lifespan parameter' },
+        ],
+      },
+    );
+    const inputs: unknown[] = [];
+    const steps: string[] = [];
+    const streamed: string[] = [];
+    const outcome = await claude.stream(
+      {
+        ...request(),
+        tools: {
+          tools: [docsTool(async (input) => (inputs.push(input), [lifespan]))],
+          maxCalls: 3,
+          onCall: (name) => steps.push(name),
+        },
+      },
+      (delta) => streamed.push(delta),
+    );
+    expect(inputs).toEqual([{ query: 'startup' }]);
+    expect(steps).toEqual(['search_fastapi_docs']);
+    expect(streamed.join('')).toBe('Let me check the docs. Use lifespan.');
+    expect(outcome).toMatchObject({
+      text: 'Let me check the docs. Use lifespan.',
+      stopReason: 'end_turn',
+      toolCalls: 1,
+    });
+    expect(outcome.citations).toEqual([
+      { source: lifespan.source, title: lifespan.title, citedText: 'Use the lifespan parameter' },
+    ]);
+    // The second request repeats the tool call and answers it, under the same tools (a stable cached prefix).
+    const [first, second] = anthropic.requests.map((r) => r.body);
+    expect(second?.tools).toEqual(first?.tools);
+    const messages = second?.messages as {
+      role: string;
+      content: { type: string; [key: string]: unknown }[];
+    }[];
+    const call = messages.at(-2)?.content.find((block) => block.type === 'tool_use');
+    const result = messages.at(-1)?.content[0];
+    expect(call).toMatchObject({ name: 'search_fastapi_docs', input: { query: 'startup' } });
+    expect(result).toMatchObject({
+      type: 'tool_result',
+      tool_use_id: call?.id,
+      content: [lifespan],
+      cache_control: { type: 'ephemeral' },
+    });
+  });
+
+  it('turns a failing tool into a result the model reads, and stops running tools past the limit', async () => {
+    const { anthropic, claude } = await claudeAt({ timeoutMs: 5_000 });
+    const search = { name: 'search_fastapi_docs', input: { query: 'q' } };
+    anthropic.enqueue(
+      { kind: 'text', text: '', toolUse: search },
+      { kind: 'text', text: '', toolUse: search },
+      { kind: 'text', text: 'Answered without the docs.' },
+    );
+    let runs = 0;
+    const outcome = await claude.stream(
+      {
+        ...request(),
+        tools: {
+          tools: [
+            docsTool(async () => {
+              runs++;
+              throw new Error('index missing');
+            }),
+          ],
+          maxCalls: 1,
+        },
+      },
+      () => {},
+    );
+    expect(outcome.text).toBe('Answered without the docs.');
+    expect(runs).toBe(1);
+    const resultOf = (i: number) => {
+      const messages = (anthropic.requests[i]?.body.messages ?? []) as { content: unknown[] }[];
+      return messages.at(-1)?.content[0];
+    };
+    expect(resultOf(1)).toMatchObject({ is_error: true, content: expect.stringContaining('index missing') });
+    expect(resultOf(2)).toMatchObject({
+      is_error: true,
+      content: expect.stringContaining('Only 1 calls per answer'),
+    });
   });
 });
