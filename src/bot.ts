@@ -12,7 +12,7 @@ import { createConversation } from './answering/conversation.js';
 import { BackgroundTasks } from './background.js';
 import { withCircuitBreaker } from './claude/circuit-breaker.js';
 import { createClaude } from './claude/claude.js';
-import type { Config } from './config.js';
+import type { Config } from './config/load.js';
 import { createRetention } from './housekeeping/retention.js';
 import { createOpsRoutes, runReadinessChecks } from './http/ops-routes.js';
 import { createRecordPages } from './http/record-pages.js';
