@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import { type RunningBot, startBot } from '../../src/bot/start.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { FakeAnthropic } from './fake-anthropic.js';
