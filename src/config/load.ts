@@ -5,6 +5,7 @@ import {
   featureChannels,
   idList,
   integer,
+  linkSecret,
   logLevel,
   modelName,
   prices,
@@ -16,7 +17,6 @@ import {
   ID_LISTS,
   INTEGER_SETTINGS,
   type IntegerSetting,
-  LINK_SECRET_MIN_LENGTH,
   REDACT_SECRETS_DEFAULT,
   SOURCES,
   TEXT_DEFAULTS,
@@ -130,13 +130,7 @@ export function loadConfig(
   const maxConcurrentAnswers = int('MAX_CONCURRENT_ANSWERS');
   const timeoutMs = int('CLAUDE_TIMEOUT_MS');
   const maxRetries = int('CLAUDE_MAX_RETRIES');
-  const recordsLinkSecret = read('RECORDS_LINK_SECRET');
-  if (recordsLinkSecret !== undefined && recordsLinkSecret.length < LINK_SECRET_MIN_LENGTH) {
-    problems.push(
-      `RECORDS_LINK_SECRET is too short: use at least ${LINK_SECRET_MIN_LENGTH} random characters ` +
-        '(e.g. `openssl rand -hex 32`), or leave it unset to have one generated and kept in the database',
-    );
-  }
+  const recordsLinkSecret = linkSecret(read('RECORDS_LINK_SECRET'), 'RECORDS_LINK_SECRET', problems);
   const channels = featureChannels(read('FEATURE_CHANNELS'), 'FEATURE_CHANNELS', problems);
   const adrApprovers = ids('ADR_APPROVERS');
   const allowedChannels = ids('ALLOWED_CHANNELS');

@@ -1,7 +1,13 @@
 import { resolveModel, UnknownModelError } from '../agents/models.js';
 import { type ModelPrice, parsePriceOverrides } from '../claude/prices.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log.js';
-import { DEFAULT_FEATURE_STAGE, FEATURE_STAGES, type IdListRule, type IntegerRange } from './settings.js';
+import {
+  DEFAULT_FEATURE_STAGE,
+  FEATURE_STAGES,
+  type IdListRule,
+  type IntegerRange,
+  LINK_SECRET_MIN_LENGTH,
+} from './settings.js';
 
 /*
  * Parsing and validation of one setting each. A bad value adds a sentence saying how to fix it to
@@ -49,6 +55,17 @@ export function integer(
     return range.fallback;
   }
   return number;
+}
+
+/** A secret signing record links: long enough to resist guessing. Never echoed. */
+export function linkSecret(value: string | undefined, name: string, problems: string[]): string | undefined {
+  if (value !== undefined && value.length < LINK_SECRET_MIN_LENGTH) {
+    problems.push(
+      `${name} is too short: use at least ${LINK_SECRET_MIN_LENGTH} random characters ` +
+        '(e.g. `openssl rand -hex 32`), or leave it unset to have one generated and kept in the database',
+    );
+  }
+  return value;
 }
 
 /** `true` or `false`, in any case. */
