@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { AgentFileError, AgentsError } from './agents/load.js';
 import { UnknownModelError } from './agents/models.js';
-import { DEFAULT_GRACE_MS, StartupError, startBot } from './bot.js';
-import { ConfigError, loadConfig } from './config.js';
+import { DEFAULT_GRACE_MS, StartupError, startBot } from './bot/start.js';
+import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './log.js';
 import { DatabaseVersionError } from './store/database.js';
 

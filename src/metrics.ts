@@ -90,43 +90,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registers = [registry];
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
 
-  const ack = new Histogram({
-    name: METRIC_NAMES.ackLatency,
-    help: 'Seconds from receiving a Slack request to acknowledging it, by surface.',
-    labelNames: ['surface'] as const,
-    buckets: [...ACK_BUCKETS_SECONDS],
-    registers,
-  });
-  const firstToken = new Histogram({
-    name: METRIC_NAMES.timeToFirstToken,
-    help: 'Seconds from accepting a question to the first streamed token of its answer.',
-    buckets: [...ANSWER_BUCKETS_SECONDS],
-    registers,
-  });
-  const finalAnswer = new Histogram({
-    name: METRIC_NAMES.timeToFinalAnswer,
-    help: 'Seconds from accepting a question to its final answer in the thread.',
-    buckets: [...ANSWER_BUCKETS_SECONDS],
-    registers,
-  });
-  const modelCalls = new Counter({
-    name: METRIC_NAMES.modelCalls,
-    help: 'Claude calls by outcome (ok, a failure kind, or circuit_open when no call was made).',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  const tokens = new Counter({
-    name: METRIC_NAMES.tokens,
-    help: 'Tokens reported by Claude, by kind and model.',
-    labelNames: ['kind', 'model'] as const,
-    registers,
-  });
-  const cost = new Counter({
-    name: METRIC_NAMES.estimatedCost,
-    help: 'Estimated Claude spend in USD from the price table (an estimate, not the bill), by model.',
-    labelNames: ['model'] as const,
-    registers,
-  });
+  // Created in this order, which is the order /metrics lists them in.
+  const { ack, firstToken, finalAnswer } = latencyHistograms(registers);
+  const { modelCalls, tokens, cost } = modelCounters(registers);
   gaugeFromCallback(METRIC_NAMES.queueDepth, 'Questions waiting in the inbox.', options.queueDepth, registry);
   gaugeFromCallback(
     METRIC_NAMES.inFlightAnswers,
@@ -134,47 +100,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     options.inFlightAnswers,
     registry,
   );
-  const deduplicated = new Counter({
-    name: METRIC_NAMES.deduplicatedEvents,
-    help: 'Slack events dropped as duplicates: retry (redelivery) or twin (mention and message of one post).',
-    labelNames: ['reason'] as const,
-    registers,
-  });
-  const ignored = new Counter({
-    name: METRIC_NAMES.ignoredEvents,
-    help: 'Slack events deliberately not answered, by reason.',
-    labelNames: ['reason'] as const,
-    registers,
-  });
-  const slackErrors = new Counter({
-    name: METRIC_NAMES.slackApiErrors,
-    help: 'Failed Slack Web API calls, by method and Slack error code.',
-    labelNames: ['method', 'error'] as const,
-    registers,
-  });
-  const slackRateLimited = new Counter({
-    name: METRIC_NAMES.slackRateLimited,
-    help: 'Slack Web API calls answered 429, by method.',
-    labelNames: ['method'] as const,
-    registers,
-  });
-  const phrs = new Counter({
-    name: METRIC_NAMES.phrsWritten,
-    help: 'Prompt History Records written.',
-    registers,
-  });
-  const adrs = new Counter({
-    name: METRIC_NAMES.adrEvents,
-    help: 'ADR lifecycle events: suggested, documented, dismissed, accepted, rejected.',
-    labelNames: ['event'] as const,
-    registers,
-  });
-  const accepted = new Counter({
-    name: METRIC_NAMES.questionsAccepted,
-    help: 'Questions accepted into the inbox, by source.',
-    labelNames: ['source'] as const,
-    registers,
-  });
+  const { deduplicated, ignored, slackErrors, slackRateLimited, phrs, adrs, accepted } =
+    eventCounters(registers);
 
   // A negative or NaN observation would make prom-client throw (counters) or corrupt sums (histograms);
   // a metrics call must never break the answer path, so such values are dropped.
@@ -214,6 +141,95 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     adrEvent: (event) => adrs.inc({ event }),
     questionAccepted: (source) => accepted.inc({ source }),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}
+
+function latencyHistograms(registers: Registry[]) {
+  return {
+    ack: new Histogram({
+      name: METRIC_NAMES.ackLatency,
+      help: 'Seconds from receiving a Slack request to acknowledging it, by surface.',
+      labelNames: ['surface'] as const,
+      buckets: [...ACK_BUCKETS_SECONDS],
+      registers,
+    }),
+    firstToken: new Histogram({
+      name: METRIC_NAMES.timeToFirstToken,
+      help: 'Seconds from accepting a question to the first streamed token of its answer.',
+      buckets: [...ANSWER_BUCKETS_SECONDS],
+      registers,
+    }),
+    finalAnswer: new Histogram({
+      name: METRIC_NAMES.timeToFinalAnswer,
+      help: 'Seconds from accepting a question to its final answer in the thread.',
+      buckets: [...ANSWER_BUCKETS_SECONDS],
+      registers,
+    }),
+  };
+}
+
+function modelCounters(registers: Registry[]) {
+  return {
+    modelCalls: new Counter({
+      name: METRIC_NAMES.modelCalls,
+      help: 'Claude calls by outcome (ok, a failure kind, or circuit_open when no call was made).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    tokens: new Counter({
+      name: METRIC_NAMES.tokens,
+      help: 'Tokens reported by Claude, by kind and model.',
+      labelNames: ['kind', 'model'] as const,
+      registers,
+    }),
+    cost: new Counter({
+      name: METRIC_NAMES.estimatedCost,
+      help: 'Estimated Claude spend in USD from the price table (an estimate, not the bill), by model.',
+      labelNames: ['model'] as const,
+      registers,
+    }),
+  };
+}
+
+function eventCounters(registers: Registry[]) {
+  return {
+    deduplicated: new Counter({
+      name: METRIC_NAMES.deduplicatedEvents,
+      help: 'Slack events dropped as duplicates: retry (redelivery) or twin (mention and message of one post).',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    ignored: new Counter({
+      name: METRIC_NAMES.ignoredEvents,
+      help: 'Slack events deliberately not answered, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    slackErrors: new Counter({
+      name: METRIC_NAMES.slackApiErrors,
+      help: 'Failed Slack Web API calls, by method and Slack error code.',
+      labelNames: ['method', 'error'] as const,
+      registers,
+    }),
+    slackRateLimited: new Counter({
+      name: METRIC_NAMES.slackRateLimited,
+      help: 'Slack Web API calls answered 429, by method.',
+      labelNames: ['method'] as const,
+      registers,
+    }),
+    phrs: new Counter({ name: METRIC_NAMES.phrsWritten, help: 'Prompt History Records written.', registers }),
+    adrs: new Counter({
+      name: METRIC_NAMES.adrEvents,
+      help: 'ADR lifecycle events: suggested, documented, dismissed, accepted, rejected.',
+      labelNames: ['event'] as const,
+      registers,
+    }),
+    accepted: new Counter({
+      name: METRIC_NAMES.questionsAccepted,
+      help: 'Questions accepted into the inbox, by source.',
+      labelNames: ['source'] as const,
+      registers,
+    }),
   };
 }
 

@@ -6,7 +6,7 @@ import { resolveModel } from '../agents/models.js';
 import { createAnswerQuestion } from '../answering/answer-question.js';
 import { createConversation } from '../answering/conversation.js';
 import { createClaude } from '../claude/claude.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { createPhrService, linkSecretFrom } from '../phr/service.js';
 import { PhrStore } from '../phr/store.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/load.js';
 import { backupDatabase } from '../store/database.js';
 
 /**

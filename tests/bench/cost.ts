@@ -8,7 +8,7 @@ import { loadAgents } from '../../src/agents/load.js';
 import { createConversation } from '../../src/answering/conversation.js';
 import { buildPrompt, estimateTokens } from '../../src/answering/prompt.js';
 import { createClaude } from '../../src/claude/claude.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { ConversationStore, type Turn } from '../../src/store/conversation-store.js';
 import { openDatabase } from '../../src/store/database.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { type RunningBot, startBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
+import { type RunningBot, startBot } from '../../src/bot/start.js';
+import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { FakeAnthropic } from './fake-anthropic.js';
 import { FakeSlack } from './fake-slack.js';

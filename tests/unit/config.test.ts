@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, type Config, ConfigError, loadConfig } from '../../src/config.js';
+import { CONFIG_VARIABLES, type Config, ConfigError, loadConfig } from '../../src/config/load.js';
 
 // Recognisable fake secrets, so the tests can prove they never reach a message.
 const BOT_TOKEN = 'xoxb-111-222-SECRETbot';

@@ -1,0 +1,38 @@
+import type { InboxStore } from '../inbox/store.js';
+import type { Logger } from '../log.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Slack stops redelivering after ~5 minutes; a day of event ids is plenty. */
+const EVENT_ID_MEMORY_MS = 24 * HOUR_MS;
+
+export interface HousekeepingOptions {
+  retention: { run(): void };
+  inbox: Pick<InboxStore, 'forgetEventsBefore'>;
+  logger: Logger;
+  now?: () => Date;
+  intervalMs?: number;
+}
+
+export interface Housekeeping {
+  stop(): void;
+}
+
+/**
+ * Runs housekeeping now and then hourly: retention, and forgetting event ids too old to be redelivered.
+ * A failure is logged and the next run tries again; the timer never keeps the process alive.
+ */
+export function startHousekeeping(options: HousekeepingOptions): Housekeeping {
+  const now = options.now ?? (() => new Date());
+  const run = () => {
+    try {
+      options.retention.run();
+      options.inbox.forgetEventsBefore(new Date(now().getTime() - EVENT_ID_MEMORY_MS));
+    } catch (error) {
+      options.logger.error('housekeeping failed', { error });
+    }
+  };
+  run();
+  const timer = setInterval(run, options.intervalMs ?? HOUR_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
