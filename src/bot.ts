@@ -29,7 +29,7 @@ import { redactSecrets } from './security/redact.js';
 import { createSlackAnswering } from './slack/answering-port.js';
 import { createSlackApp } from './slack/bolt-app.js';
 import { postEphemeral } from './slack/ephemeral.js';
-import { slackErrorCode } from './slack/errors.js';
+import { callSlack, slackReason } from './slack/errors.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { usageText } from './slack/texts.js';
 import { createUserNames } from './slack/user-names.js';
@@ -152,9 +152,9 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     client.on(WebClientEvent.RATE_LIMITED, (_seconds: number, request: { url?: string }) =>
       metrics.slackRateLimited(request.url?.split('/').at(-1) ?? 'unknown'),
     );
-    const auth = await client.auth.test().catch((error: unknown) => {
+    const auth = await callSlack('auth.test', () => client.auth.test()).catch((error: unknown) => {
       throw new StartupError(
-        `Slack refused the bot token (${slackErrorCode(error) ?? 'no answer'}): check SLACK_BOT_TOKEN and SLACK_API_URL`,
+        `Slack refused the bot token (${slackReason(error) ?? 'no answer'}): check SLACK_BOT_TOKEN and SLACK_API_URL`,
         { cause: error },
       );
     });
