@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
-import { slackErrorCode } from '../slack/errors.js';
+import { callSlack, slackReason } from '../slack/errors.js';
 
 export type ApproverCheck = (userId: string) => Promise<boolean>;
 
@@ -25,14 +25,16 @@ export function createApproverCheck(
     const cached = cache.get(group);
     if (cached && now() - cached.at < GROUP_CACHE_MS) return cached.members;
     try {
-      const result = await client.usergroups.users.list({ usergroup: group });
+      const result = await callSlack('usergroups.users.list', () =>
+        client.usergroups.users.list({ usergroup: group }),
+      );
       const fresh = new Set(result.users ?? []);
       cache.set(group, { members: fresh, at: now() });
       return fresh;
     } catch (error) {
       logger.warn('could not read an approver group', {
         usergroup: group,
-        slack_error: slackErrorCode(error),
+        slack_error: slackReason(error),
       });
       return cached?.members ?? new Set();
     }

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { BackgroundTasks } from '../background.js';
 import type { Logger } from '../log.js';
 import { postEphemeral } from '../slack/ephemeral.js';
-import { slackErrorCode } from '../slack/errors.js';
+import { callSlack, slackReason } from '../slack/errors.js';
 import type { UserNames } from '../slack/user-names.js';
 import type { ApproverCheck } from './approvers.js';
 import {
@@ -48,9 +48,9 @@ export function createAdrFlow(deps: AdrFlowDeps) {
   ) => {
     if (!ts) return;
     try {
-      await client.chat.update({ channel, ts, blocks, text });
+      await callSlack('chat.update', () => client.chat.update({ channel, ts, blocks, text }));
     } catch (error) {
-      deps.logger.warn('ADR card not updated', { channel, ts, slack_error: slackErrorCode(error) });
+      deps.logger.warn('ADR card not updated', { channel, ts, slack_error: slackReason(error) });
     }
   };
 
@@ -97,13 +97,15 @@ export function createAdrFlow(deps: AdrFlowDeps) {
         suggestedBy,
       });
       const note = suggestedBy ? `Proposed by <@${suggestedBy}>.` : undefined;
-      const posted = await client.chat.postMessage({
-        channel: where.channelId,
-        thread_ts: where.threadTs,
-        text: cardText(detected.title, 'suggested'),
-        blocks: suggestionBlocks(suggestion, note),
-        unfurl_links: false,
-      });
+      const posted = await callSlack('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: where.channelId,
+          thread_ts: where.threadTs,
+          text: cardText(detected.title, 'suggested'),
+          blocks: suggestionBlocks(suggestion, note),
+          unfurl_links: false,
+        }),
+      );
       if (posted.ts) service.attachCard(suggestion.publicId, posted.ts);
       deps.onEvent?.('suggested');
       return suggestion;
@@ -122,10 +124,13 @@ export function createAdrFlow(deps: AdrFlowDeps) {
       );
       deps.tasks.run('draft ADR', async () => {
         const userName = await deps.userNames(click.userId);
-        const permalink = await client.chat
-          .getPermalink({ channel: suggestion.channelId, message_ts: suggestion.threadTs })
-          .then((r) => r.permalink ?? null)
-          .catch(() => null);
+        // The record reads fine without the link to its thread.
+        const permalink = await callSlack('chat.getPermalink', () =>
+          client.chat.getPermalink({ channel: suggestion.channelId, message_ts: suggestion.threadTs }),
+        ).then(
+          (r) => r.permalink ?? null,
+          () => null,
+        );
         const result = await service.draft(suggestion, { userId: click.userId, userName, permalink });
         if (result.ok) {
           deps.onEvent?.('documented');

@@ -2,7 +2,7 @@ import { WebClientEvent } from '@slack/web-api';
 import type { Config } from '../config/load.js';
 import type { Metrics } from '../metrics.js';
 import { createSlackApp, type SlackApp } from '../slack/bolt-app.js';
-import { slackErrorCode } from '../slack/errors.js';
+import { callSlack, slackReason } from '../slack/errors.js';
 import { type BotOptions, StartupError } from './options.js';
 
 export interface SlackConnection {
@@ -35,9 +35,9 @@ export async function connectSlack(
   client.on(WebClientEvent.RATE_LIMITED, (_seconds: number, request: { url?: string }) =>
     metrics.slackRateLimited(request.url?.split('/').at(-1) ?? 'unknown'),
   );
-  const auth = await client.auth.test().catch((error: unknown) => {
+  const auth = await callSlack('auth.test', () => client.auth.test()).catch((error: unknown) => {
     throw new StartupError(
-      `Slack refused the bot token (${slackErrorCode(error) ?? 'no answer'}): check SLACK_BOT_TOKEN and SLACK_API_URL`,
+      `Slack refused the bot token (${slackReason(error) ?? 'no answer'}): check SLACK_BOT_TOKEN and SLACK_API_URL`,
       { cause: error },
     );
   });

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
+import { internalError } from './server.js';
 
 export interface MetricsSource {
   render(): Promise<{ contentType: string; body: string }>;
@@ -132,11 +133,8 @@ function respond(
   failure: string,
   work: () => Promise<void>,
 ): void {
-  work().catch((error: unknown) => {
-    logger?.error(failure, { error });
-    if (!res.headersSent) send(res, 500, TEXT_TYPE, 'internal error\n');
-    else res.destroy();
-  });
+  // Answered here, not by the server: the route has already returned true when the work fails.
+  work().catch((error: unknown) => internalError(res, logger, failure, { error }));
 }
 
 /** Only booleans and short one-line strings reach the probe's caller, whatever a check returned. */

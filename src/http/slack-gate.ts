@@ -20,7 +20,8 @@ export interface SlackGateOptions {
  * (`rawBody`), which Bolt uses instead of reading the stream again.
  */
 export function createSlackGate(options: SlackGateOptions): RequestListener {
-  return (req, res) => {
+  // The returned promise lets the server's error boundary see a failure after the body was read.
+  return (req, res) =>
     readBody(req, options.bodyLimit).then(
       (raw) => {
         if (raw === null) return refuse(res, 413, 'body over the size limit', options.logger);
@@ -47,7 +48,6 @@ export function createSlackGate(options: SlackGateOptions): RequestListener {
         if (!res.headersSent) refuse(res, 400, 'unreadable body', options.logger);
       },
     );
-  };
 }
 
 function header(req: IncomingMessage, name: string): string {

@@ -26,12 +26,18 @@ export function createWorker(options: WorkerOptions): Worker {
 
   const run = (question: Question) => {
     const abort = new AbortController();
-    const log = options.logger.child({ question_id: question.id, channel: question.channelId });
     const done = options
       .handle(question, abort.signal)
       .catch((error: unknown) => {
-        // The handler records expected outcomes itself; reaching here is a bug, not a user error.
-        log.error('answering failed unexpectedly', { error });
+        // The worker's error boundary. The handler records expected outcomes itself and tells the asker
+        // what went wrong; reaching here is a bug, not a user error, so it is logged and the question closed.
+        options.logger.error('answering failed unexpectedly', {
+          question_id: question.id,
+          team: question.teamId,
+          channel: question.channelId,
+          user: question.userId,
+          error,
+        });
         if (!abort.signal.aborted) options.inbox.finish(question.id, { state: 'failed', error: 'internal' });
       })
       .finally(() => {

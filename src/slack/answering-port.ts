@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { prepareText, type TextPolicy } from '../security/text-policy.js';
 import type { ThreadKey } from '../store/conversation-store.js';
 import { postEphemeral } from './ephemeral.js';
-import { slackErrorCode } from './errors.js';
+import { callSlack, SlackCallError, slackReason } from './errors.js';
 import { questionTextOf } from './listeners/intake.js';
 import { neutraliseMentions } from './markdown/mentions.js';
 import { escapeMrkdwn, quoteForSlack } from './markdown/mrkdwn.js';
@@ -75,14 +75,16 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
     let window: SlackMessage[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_LATE_READ_PAGES; page++) {
-      const replies = await client.conversations.replies({
-        channel: thread.channelId,
-        ts: thread.threadTs,
-        latest: beforeTs,
-        inclusive: false,
-        limit: 200,
-        ...(cursor ? { cursor } : {}),
-      });
+      const replies = await callSlack('conversations.replies', () =>
+        client.conversations.replies({
+          channel: thread.channelId,
+          ts: thread.threadTs,
+          latest: beforeTs,
+          inclusive: false,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
       for (const message of (replies.messages ?? []) as SlackMessage[]) {
         if (!message.ts || message.ts >= beforeTs) continue;
         if (message.ts === thread.threadTs) root = message;
@@ -123,21 +125,24 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
   return {
     surface: 'slack',
     commandLabel: (question) => COMMAND_LABELS[question.source],
-    failureReason: slackErrorCode,
+    failureReason: slackReason,
 
     async openThread(question) {
       try {
-        const root = await client.chat.postMessage({
-          channel: question.channelId,
-          text: `<@${question.userId}> asked:\n${quoteForSlack(question.text, 2_800)}`,
-          unfurl_links: false,
-          unfurl_media: false,
-        });
+        const root = await callSlack('chat.postMessage', () =>
+          client.chat.postMessage({
+            channel: question.channelId,
+            text: `<@${question.userId}> asked:\n${quoteForSlack(question.text, 2_800)}`,
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        );
         if (!root.ts) throw new Error('chat.postMessage returned no ts');
         return root.ts;
       } catch (error) {
-        const code = slackErrorCode(error);
-        if (code && CLOSED_CHANNEL.has(code)) throw new UnpostableError(code, { cause: error });
+        if (error instanceof SlackCallError && error.code && CLOSED_CHANNEL.has(error.code)) {
+          throw new UnpostableError(error.code, { cause: error });
+        }
         throw error;
       }
     },
@@ -148,7 +153,7 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
         messages = await readWindow(thread, beforeTs);
       } catch (error) {
         // Answering without the context beats not answering.
-        logger.warn('could not read the thread', { ...thread, slack_error: slackErrorCode(error), error });
+        logger.warn('could not read the thread', { ...thread, slack_error: slackReason(error), error });
         return [];
       }
       const turns: EarlierMessage[] = [];
@@ -178,17 +183,19 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
 
     async notify(thread, notice) {
       try {
-        const posted = await client.chat.postMessage({
-          channel: thread.channelId,
-          thread_ts: thread.threadTs,
-          text: NOTICES[notice],
-        });
+        const posted = await callSlack('chat.postMessage', () =>
+          client.chat.postMessage({
+            channel: thread.channelId,
+            thread_ts: thread.threadTs,
+            text: NOTICES[notice],
+          }),
+        );
         return posted.ts ?? null;
       } catch (error) {
         logger.error('could not post a notice in the thread', {
           ...thread,
           notice,
-          slack_error: slackErrorCode(error),
+          slack_error: slackReason(error),
         });
         return null;
       }
@@ -197,12 +204,14 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
     async markInterrupted(channel, ts) {
       const note = '\n\n_— interrupted by a restart; a fresh answer follows below —_';
       try {
-        await client.chat.stopStream({ channel, ts, markdown_text: note });
+        await callSlack('chat.stopStream', () =>
+          client.chat.stopStream({ channel, ts, markdown_text: note }),
+        );
       } catch (error) {
         logger.debug('could not mark the interrupted answer', {
           channel,
           ts,
-          slack_error: slackErrorCode(error),
+          slack_error: slackReason(error),
         });
       }
     },
@@ -222,13 +231,12 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
 
     async permalink(thread) {
       try {
-        const found = await client.chat.getPermalink({
-          channel: thread.channelId,
-          message_ts: thread.threadTs,
-        });
+        const found = await callSlack('chat.getPermalink', () =>
+          client.chat.getPermalink({ channel: thread.channelId, message_ts: thread.threadTs }),
+        );
         return found.permalink ?? null;
       } catch (error) {
-        logger.debug('no permalink', { ...thread, slack_error: slackErrorCode(error) });
+        logger.debug('no permalink', { ...thread, slack_error: slackReason(error) });
         return null;
       }
     },
@@ -237,16 +245,18 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
       // The agent prompt asks to confirm where the PHR is; in Slack that is a small context line.
       const line = `:memo: <${phr.url}|${escapeMrkdwn(phr.label)}> · ${neutraliseMentions(escapeMrkdwn(phr.title))}`;
       try {
-        await client.chat.postMessage({
-          channel: thread.channelId,
-          thread_ts: thread.threadTs,
-          text: `${phr.label}: ${phr.title}`,
-          blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
-          unfurl_links: false,
-          unfurl_media: false,
-        });
+        await callSlack('chat.postMessage', () =>
+          client.chat.postMessage({
+            channel: thread.channelId,
+            thread_ts: thread.threadTs,
+            text: `${phr.label}: ${phr.title}`,
+            blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        );
       } catch (error) {
-        logger.warn('PHR link not posted', { phr: phr.label, slack_error: slackErrorCode(error) });
+        logger.warn('PHR link not posted', { phr: phr.label, slack_error: slackReason(error) });
       }
     },
 

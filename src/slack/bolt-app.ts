@@ -8,7 +8,7 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
-import { describeError, type Logger } from '../log.js';
+import { describeError, type LogFields, type Logger } from '../log.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -69,6 +69,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // for as long as Slack is away, unlike a post in a thread; it gets its own options object
       // because it would otherwise write its retry policy into the one the listeners share.
       installerOptions: { clientOptions: { ...clientOptions, retryConfig: { retries: 100, factor: 1.3 } } },
+      // The listener boundary below has logged the failure; an unacknowledged envelope is redelivered.
+      processEventErrorHandler: async () => false,
     });
     receiver = socket;
   } else {
@@ -82,6 +84,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // The bot's HTTP server verifies every request's signature before Bolt sees it
       // (src/http/slack-gate.ts); this receiver is never reachable any other way.
       signatureVerification: false,
+      // The listener boundary below has logged the failure: answer 500 without a second log line.
+      processEventErrorHandler: async ({ response }) => {
+        if (!response.headersSent) response.writeHead(500).end();
+        return false;
+      },
       // Bolt hands us each request after reading and verifying it: note what it was, for ack metrics.
       customPropertiesExtractor: (req) => {
         const body = (req as { rawBody?: Buffer }).rawBody?.subarray(0, 8).toString() ?? '';
@@ -95,44 +102,106 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver = http;
   }
 
-  // In Socket Mode Bolt would ack an event before the listener has written it down; deferring the ack
-  // to the end of processing gives Socket Mode the guarantee HTTP mode gets from processBeforeResponse.
-  const app = new (options.appToken ? AckAfterProcessingApp : App)({
-    token: options.botToken,
-    receiver,
-    logger: boltLogger,
-    clientOptions,
-    deferInitialization: true,
-  });
-  app.error(async (error) => {
-    options.logger.error('slack listener failed', { error: describeError(error) });
-    // Rethrown so the request is not acknowledged as if it had been stored: HTTP answers 500 and Socket
-    // Mode sends no ack, and Slack delivers the event again.
-    throw error;
-  });
+  const app = new BoundaryApp(
+    {
+      token: options.botToken,
+      receiver,
+      logger: boltLogger,
+      clientOptions,
+      deferInitialization: true,
+      extendedErrorHandler: true,
+    },
+    // In Socket Mode Bolt would ack an event before the listener has written it down; deferring the ack
+    // to the end of processing gives Socket Mode the guarantee HTTP mode gets from processBeforeResponse.
+    Boolean(options.appToken),
+  );
+  // The Slack listeners' error boundary: every listener's unexpected failure ends here.
+  const boundary = async ({ error, body }: { error: Error; body: unknown }): Promise<void> => {
+    if (!listenerFailed(options.logger, error, body, app.acknowledged(body))) throw error;
+  };
+  app.error(boundary);
   return { app, http, socket, surfaceOf: (req) => surfaces.get(req) };
 }
 
 /**
- * Holds every ack until Bolt has run the listeners, then sends it (with whatever response a listener
- * gave). Listeners only record the question or start background work, so this adds a SQLite write's
+ * What to do when a Slack listener threw: logs it once, with the request's Slack ids (never its text),
+ * and returns whether the request counts as handled. An event is never handled this way: its ack means
+ * "stored", so it stays unacknowledged (HTTP answers 500, Socket Mode sends no ack) and Slack delivers
+ * it again. A command or button click the listener already acknowledged keeps its ack (Slack would
+ * otherwise show the person an error for work that was taken); one not yet acknowledged is not.
+ */
+export function listenerFailed(
+  logger: Logger,
+  error: unknown,
+  body: unknown,
+  acknowledged: boolean,
+): boolean {
+  // Bolt wraps an error without a `code` in its UnknownError; the original is what happened.
+  const original = (error as { original?: unknown } | null)?.original ?? error;
+  const ids = slackRequestIds(body);
+  const handled = acknowledged && ids.type !== 'event_callback';
+  logger.error('slack listener failed', { ...ids, acknowledged: handled, error: describeError(original) });
+  return handled;
+}
+
+/** The ids of a Slack request for a log line: what it was, where and who, never its text or tokens. */
+export function slackRequestIds(body: unknown): LogFields {
+  if (typeof body !== 'object' || body === null) return {};
+  const b = body as Record<string, unknown>;
+  const record = (value: unknown) =>
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 60) : undefined);
+  const event = record(b.event);
+  const fields: LogFields = {
+    type: text(b.type) ?? (typeof b.command === 'string' ? 'slash_command' : undefined),
+    event_id: text(b.event_id),
+    event_type: text(event.type),
+    command: text(b.command),
+    action: text(record(Array.isArray(b.actions) ? b.actions[0] : undefined).action_id),
+    team: text(b.team_id) ?? text(record(b.team).id),
+    channel: text(event.channel) ?? text(b.channel_id) ?? text(record(b.channel).id),
+    user: text(event.user) ?? text(b.user_id) ?? text(record(b.user).id),
+    ts: text(event.ts),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * Notes which requests a listener acknowledged (for the error boundary) and, when `holdAcks` is set,
+ * holds every ack until Bolt has run the listeners, then sends it (with whatever response a listener
+ * gave). Listeners only record the question or start background work, so holding adds a SQLite write's
  * worth of latency to the ack and makes an ack mean "stored".
  */
-class AckAfterProcessingApp extends App {
+class BoundaryApp extends App {
+  readonly #acknowledged = new WeakSet<object>();
+  readonly #holdAcks: boolean;
+
+  constructor(options: ConstructorParameters<typeof App>[0], holdAcks: boolean) {
+    super(options);
+    this.#holdAcks = holdAcks;
+  }
+
+  acknowledged(body: unknown): boolean {
+    return typeof body === 'object' && body !== null && this.#acknowledged.has(body);
+  }
+
   override async processEvent(event: ReceiverEvent): Promise<void> {
     const send = event.ack;
     let acked = false;
     let response: unknown;
-    const held: ReceiverEvent = {
+    const noted: ReceiverEvent = {
       ...event,
       ack: async (value?: unknown) => {
         acked = true;
-        response = value;
+        this.#acknowledged.add(event.body);
+        if (this.#holdAcks) response = value;
+        else await send(value);
       },
     };
-    // A failed listener leaves the event unacknowledged, so Slack delivers it again.
-    await super.processEvent(held);
-    if (acked) await send(response);
+    // A listener failure the boundary does not handle rejects here: the event stays unacknowledged,
+    // so Slack delivers it again.
+    await super.processEvent(noted);
+    if (this.#holdAcks && acked) await send(response);
   }
 }
 

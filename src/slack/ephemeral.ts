@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
-import { slackErrorCode } from './errors.js';
+import { callSlack, slackReason } from './errors.js';
 
 export interface Recipient {
   channelId: string;
@@ -16,13 +16,15 @@ export async function postEphemeral(
   text: string,
 ): Promise<void> {
   try {
-    await client.chat.postEphemeral({
-      channel: to.channelId,
-      user: to.userId,
-      text,
-      ...(to.threadTs ? { thread_ts: to.threadTs } : {}),
-    });
+    await callSlack('chat.postEphemeral', () =>
+      client.chat.postEphemeral({
+        channel: to.channelId,
+        user: to.userId,
+        text,
+        ...(to.threadTs ? { thread_ts: to.threadTs } : {}),
+      }),
+    );
   } catch (error) {
-    logger.warn('ephemeral not delivered', { channel: to.channelId, slack_error: slackErrorCode(error) });
+    logger.warn('ephemeral not delivered', { channel: to.channelId, slack_error: slackReason(error) });
   }
 }

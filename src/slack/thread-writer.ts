@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AnswerSink, SinkResult } from '../answering/answer-sink.js';
 import { UnpostableError } from '../answering/port.js';
 import type { Logger } from '../log.js';
-import { slackErrorCode } from './errors.js';
+import { callSlack, SlackCallError, slackReason } from './errors.js';
 import { createMarkdownStream } from './markdown/convert.js';
 import { openFenceAt } from './markdown/fences.js';
 import { escapeMrkdwn } from './markdown/mrkdwn.js';
@@ -103,15 +103,17 @@ export class SlackThreadWriter implements AnswerSink {
 
   async thinking(): Promise<void> {
     try {
-      await this.#client.assistant.threads.setStatus({
-        channel_id: this.#target.channel,
-        thread_ts: this.#target.threadTs,
-        status: 'is thinking…',
-        loading_messages: THINKING_MESSAGES,
-      });
+      await callSlack('assistant.threads.setStatus', () =>
+        this.#client.assistant.threads.setStatus({
+          channel_id: this.#target.channel,
+          thread_ts: this.#target.threadTs,
+          status: 'is thinking…',
+          loading_messages: THINKING_MESSAGES,
+        }),
+      );
     } catch (error) {
       // Only a nicety: the answer matters, the status does not.
-      this.#log.debug('thinking status not shown', { error });
+      this.#log.debug('thinking status not shown', { error, slack_error: slackReason(error) });
     }
   }
 
@@ -237,7 +239,7 @@ export class SlackThreadWriter implements AnswerSink {
         return;
       } catch (error) {
         if (error instanceof UnpostableError) throw error;
-        this.#log.warn('streaming failed, posting instead', { error, slack_error: slackErrorCode(error) });
+        this.#log.warn('streaming failed, posting instead', { error, slack_error: slackReason(error) });
         this.#mode = 'post';
         if (this.#current.ts) {
           // Whatever Slack confirmed stays in the streamed message; the rest goes to a new one.
@@ -314,26 +316,29 @@ export class SlackThreadWriter implements AnswerSink {
     } catch (error) {
       if (error instanceof UnpostableError) throw error;
       // The text is already there; Slack ends an idle stream on its own.
-      this.#log.warn('stopping the stream failed', { error, slack_error: slackErrorCode(error) });
+      this.#log.warn('stopping the stream failed', { error, slack_error: slackReason(error) });
     }
   }
 
   async #stopQuietly(ts: string): Promise<void> {
     try {
-      await this.#client.chat.stopStream({ channel: this.#target.channel, ts });
+      await callSlack('chat.stopStream', () =>
+        this.#client.chat.stopStream({ channel: this.#target.channel, ts }),
+      );
     } catch {
       // Already stopped or expired: nothing to do.
     }
   }
 
+  /** One Slack call of the answer: counted when it fails, and unpostable when Slack says so. */
   async #call<T>(method: string, send: () => Promise<T>): Promise<T> {
     try {
-      return await send();
+      return await callSlack(method, send);
     } catch (error) {
-      const code = slackErrorCode(error);
-      this.#onSlackError?.(method, code ?? 'request_failed');
-      if (code && UNPOSTABLE.has(code)) throw new UnpostableError(code, { cause: error });
-      this.#log.debug('slack call failed', { method, slack_error: code });
+      if (!(error instanceof SlackCallError)) throw error;
+      this.#onSlackError?.(method, error.reason);
+      if (error.code && UNPOSTABLE.has(error.code)) throw new UnpostableError(error.code, { cause: error });
+      this.#log.debug('slack call failed', { method, slack_error: error.reason });
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import type { ConversationStore } from '../store/conversation-store.js';
+import { callSlack, slackReason } from './errors.js';
 
 const REFRESH_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -20,12 +21,12 @@ export function createUserNames(
     const cached = store.userName(userId);
     if (cached && now().getTime() - cached.fetchedAt.getTime() < REFRESH_AFTER_MS) return cached.name;
     try {
-      const { user } = await client.users.info({ user: userId });
+      const { user } = await callSlack('users.info', () => client.users.info({ user: userId }));
       const name = user?.profile?.display_name || user?.real_name || user?.name || userId;
       store.saveUserName(userId, name);
       return name;
     } catch (error) {
-      logger.debug('users.info failed', { user: userId, error });
+      logger.debug('users.info failed', { user: userId, slack_error: slackReason(error), error });
       return cached?.name ?? userId;
     }
   };

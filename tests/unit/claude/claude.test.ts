@@ -97,7 +97,12 @@ describe('createClaude: client tools', () => {
       {
         ...request(),
         tools: {
-          tools: [docsTool(async (input) => (inputs.push(input), [lifespan]))],
+          tools: [
+            docsTool(async (input) => {
+              inputs.push(input);
+              return [lifespan];
+            }),
+          ],
           maxCalls: 3,
           onCall: (name) => steps.push(name),
         },
