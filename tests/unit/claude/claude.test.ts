@@ -34,7 +34,8 @@ describe('createClaude: how long an answer may take', () => {
   });
 
   it('ends a stream that goes quiet mid-answer, keeping what arrived', async () => {
-    const { anthropic, claude } = await claudeAt({ timeoutMs: 100 });
+    // 400 ms: room for the first event on a loaded machine; the silence after it is 5 s.
+    const { anthropic, claude } = await claudeAt({ timeoutMs: 400 });
     anthropic.enqueue({ kind: 'text', text: ['First part. ', 'never sent'], tokenDelayMs: 5_000 });
     const failure = await claude.stream(request(), () => {}).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ClaudeError);
