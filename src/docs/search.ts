@@ -33,7 +33,7 @@ export interface DocsIndex {
 
 /** Field weights for bm25: where a word appears says how much the section is about it. */
 export const WEIGHTS: FieldWeights = { title: 6, headings: 4, body: 1, code: 0.4, terms: 0.6 };
-const CANDIDATES = 200;
+const CANDIDATES = 100;
 /** Release notes mention everything once; they lead only for "when / which version" questions. */
 const RELEASE_FACTOR = { versionQuestion: 2, otherwise: 0.15 };
 /** How much a page's second and third best sections add to its best one. */
