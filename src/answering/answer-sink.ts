@@ -7,6 +7,8 @@ export interface AnswerSink {
   thinking(): Promise<void>;
   /** Raw Markdown from the model, as it arrives. Must return at once; delivery is the sink's business. */
   write(delta: string): void;
+  /** A step the bot takes while answering (e.g. searching the docs), shown where the answer is read. */
+  step?(text: string): void;
   /** Everything is written; `note` is a short remark to append (e.g. the answer hit the length limit). */
   finish(note?: string): Promise<SinkResult>;
   /** The model failed: deliver what was written, mark it as cut off, and say `sentence` once. */

@@ -7,10 +7,19 @@ import {
   type Usage,
 } from '../claude/claude.js';
 import { estimateCostUsd, type ModelPrice, priceFor } from '../claude/prices.js';
+import type { ToolSet } from '../claude/tools.js';
 import type { Logger } from '../log.js';
 import { wasCut } from '../security/text-policy.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { AnswerSink } from './answer-sink.js';
+import {
+  DOCS_RESULT_TOKENS,
+  type DocsSearch,
+  docsSearchTool,
+  queryOf,
+  type Source,
+  sourcesOf,
+} from './docs-tool.js';
 import { failureSentence, INPUT_CUT_NOTE, LENGTH_LIMIT_NOTE, REFUSAL_NOTE } from './failures.js';
 import { type BuiltPrompt, buildPrompt } from './prompt.js';
 
@@ -26,6 +35,20 @@ export const SURFACE_PROMPT = [
   'The bot records every exchange as a Prompt History Record itself: do not write PHR files, paths or',
   'templates yourself.',
 ].join('\n');
+
+/** Searches per answer: enough to look up two or three things, few enough to keep answers quick. */
+const DOCS_SEARCHES_PER_ANSWER = 3;
+
+/** Added when the docs index is there: search, cite, say what the docs do not cover, mind the release. */
+export function docsPrompt(release: string): string {
+  return [
+    `You can search the official FastAPI documentation of release ${release} with the search_fastapi_docs tool.`,
+    'For any question about FastAPI, search before you answer, build the answer on what the docs say, and',
+    'cite the passages you use. When the docs do not cover something, say so plainly instead of presenting',
+    `memory as documentation. The docs describe FastAPI ${release}: when someone in the thread says they run`,
+    'another version, say where the answer may differ for them.',
+  ].join('\n');
+}
 
 export interface AskInput {
   thread: ThreadKey;
@@ -54,6 +77,8 @@ export type AnswerOutcome =
       costUsd: number;
       /** What went wrong without stopping the answer (for the PHR's evaluation notes). */
       notes: string[];
+      /** Docs pages the answer cites, each once. */
+      sources: Source[];
     }
   | { ok: false; kind: string; answerTs: string | null };
 
@@ -73,6 +98,8 @@ export interface ConversationDeps {
    * the agent's `/sp.adr` instruction out (there is no such command where the answer is read).
    */
   outputFilter: () => StreamFilter;
+  /** The FastAPI docs index, when there is one now (it may appear after a background sync). */
+  docs?: () => { search: DocsSearch; release: string } | null;
   now?: () => number;
 }
 
@@ -96,7 +123,27 @@ export interface Conversation {
 
 export function createConversation(deps: ConversationDeps): Conversation {
   const now = deps.now ?? Date.now;
-  const system = [deps.agent.systemPrompt, SURFACE_PROMPT];
+  const baseSystem = [deps.agent.systemPrompt, SURFACE_PROMPT];
+
+  /**
+   * The prompt, system blocks and tools of one answer: with the docs index (when there is one now),
+   * its search tool and prompt, and the history budget less what the searches may add.
+   */
+  function groundedRequest(thread: ThreadKey, sink: AnswerSink) {
+    const docs = deps.docs?.() ?? null;
+    const docsReserve = docs ? DOCS_SEARCHES_PER_ANSWER * DOCS_RESULT_TOKENS : 0;
+    const prompt = buildPrompt(
+      deps.store.turns(thread),
+      Math.max(deps.historyTokenBudget - docsReserve, 1_000),
+    );
+    if (!docs) return { prompt, system: baseSystem };
+    const tools: ToolSet = {
+      tools: [docsSearchTool(docs.search)],
+      maxCalls: DOCS_SEARCHES_PER_ANSWER,
+      onCall: (_name, call) => sink.step?.(`Searching the FastAPI docs for “${queryOf(call)}”`),
+    };
+    return { prompt, system: [...baseSystem, docsPrompt(docs.release)], tools };
+  }
 
   return {
     async answer(input, sink, signal) {
@@ -110,7 +157,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         questionId: input.questionId ?? null,
         ...(input.sortTs ? { sortTs: input.sortTs } : {}),
       });
-      const prompt = buildPrompt(deps.store.turns(input.thread), deps.historyTokenBudget);
+      const { prompt, ...grounding } = groundedRequest(input.thread, sink);
       const log = (input.log ?? deps.logger).child({
         channel: input.thread.channelId,
         thread_ts: input.thread.threadTs,
@@ -130,9 +177,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const outcome = await deps.claude.stream(
           {
             model: deps.model,
-            system,
             messages: prompt.messages,
             maxTokens: deps.maxAnswerTokens,
+            ...grounding,
             ...(signal ? { signal } : {}),
           },
           (delta) => {
@@ -144,7 +191,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
           },
         );
         sink.write(instructions.end());
-        const { answerTs } = await sink.finish(readerNote(outcome.stopReason, prompt, input.text));
+        const sources = sourcesOf(outcome.citations);
+        const { answerTs } = await sink.finish(readerNote(outcome.stopReason, prompt, input.text, sources));
         deps.store.addTurn({
           ...input.thread,
           role: 'assistant',
@@ -167,6 +215,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           latencyMs,
           costUsd,
           notes: recordNotes(outcome.stopReason, prompt),
+          sources,
         };
       } catch (error) {
         if (!(error instanceof ClaudeError)) throw error;
@@ -180,8 +229,14 @@ export function createConversation(deps: ConversationDeps): Conversation {
 }
 
 /** What the reader is told under the answer: it was cut, declined, or read only in part. */
-function readerNote(stopReason: string | null, prompt: BuiltPrompt, question: string): string | undefined {
+function readerNote(
+  stopReason: string | null,
+  prompt: BuiltPrompt,
+  question: string,
+  sources: readonly Source[],
+): string | undefined {
   const notes = [
+    sources.length ? sourcesLine(sources) : null,
     stopReason === 'max_tokens' ? LENGTH_LIMIT_NOTE : null,
     stopReason === 'refusal' ? REFUSAL_NOTE : null,
     prompt.questionTruncated || wasCut(question) ? INPUT_CUT_NOTE : null,
@@ -211,4 +266,10 @@ function logAnswered(log: Logger, outcome: StreamOutcome, latencyMs: number): vo
     cache_creation_input_tokens: outcome.usage.cacheWriteTokens,
     stop_reason: outcome.stopReason,
   });
+}
+
+/** `**Sources:** [Page](link) · [Page](link)`: link text stripped of what would break the link. */
+export function sourcesLine(sources: readonly Source[]): string {
+  const links = sources.map((source) => `[${source.title.replace(/[[\]()<>*_`|]/g, '')}](${source.url})`);
+  return `**Sources:** ${links.join(' · ')}`;
 }

@@ -13,6 +13,10 @@ export class StdoutSink implements AnswerSink {
     this.err.write('Thinking…\n');
   }
 
+  step(text: string): void {
+    this.err.write(`${text}…\n`);
+  }
+
   write(delta: string): void {
     this.#wrote ||= delta.length > 0;
     this.out.write(delta);

@@ -117,6 +117,11 @@ export class SlackThreadWriter implements AnswerSink {
     }
   }
 
+  /** A step shown in the answer as it streams (through the same renderer, so it is defanged too). */
+  step(text: string): void {
+    this.write(`\n\n_${text}…_\n\n`);
+  }
+
   write(delta: string): void {
     this.#wroteAnything ||= delta.length > 0;
     this.#enqueue(this.#renderer.push(delta));
