@@ -7,7 +7,7 @@ export function registerMention(app: App, deps: ListenerDeps): void {
     // A mention without its ids or text cannot be answered; Bolt does not check them.
     if (!event.user || event.bot_id || !event.channel || !event.ts || typeof event.text !== 'string') return;
     const botUserId = context.botUserId ?? '';
-    acceptFromEvent(deps, body.event_id, {
+    await acceptFromEvent(deps, body.event_id, {
       source: 'mention',
       teamId: body.team_id ?? context.teamId ?? '',
       channelId: event.channel,

@@ -42,12 +42,12 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
     };
 
     if (message.channel_type === 'im') {
-      acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
+      await acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
       return;
     }
     // The app_mention twin of this message may arrive first or second; both map to one question.
     if (mentionsUser(message.text, botUserId)) {
-      acceptFromEvent(deps, body.event_id, { ...base, source: 'mention' });
+      await acceptFromEvent(deps, body.event_id, { ...base, source: 'mention' });
       return;
     }
     if (!message.thread_ts) return;
@@ -71,6 +71,6 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
       deps.events?.ignored('addressed_to_others');
       return;
     }
-    acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
+    await acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
   });
 }
