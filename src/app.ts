@@ -103,6 +103,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: boltLogger,
     clientOptions,
     deferInitialization: true,
+    // No listener reads `context.conversation`; Bolt's default in-memory store would be looked up
+    // (a promise and a middleware step) on every request, acks included.
+    convoStore: false,
   });
   app.error(async (error) => {
     options.logger.error('slack listener failed', { error: describeError(error) });

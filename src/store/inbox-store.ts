@@ -62,8 +62,7 @@ interface WaitingAccept extends QueuedAccept {
 export class InboxStore {
   readonly #now: () => Date;
   readonly #markEventSeen: Database.Statement;
-  readonly #eventSeen: Database.Statement;
-  readonly #messageSeen: Database.Statement;
+  readonly #duplicateOf: Database.Statement;
   readonly #insertQuestion: Database.Statement;
   readonly #claimNext: Database.Statement;
   readonly #requeueInterrupted: Database.Statement;
@@ -86,8 +85,15 @@ export class InboxStore {
     this.#markEventSeen = db.prepare(
       'INSERT INTO seen_events (event_id, received_at) VALUES (@eventId, @now) ON CONFLICT DO NOTHING',
     );
-    this.#eventSeen = db.prepare('SELECT 1 FROM seen_events WHERE event_id = ?');
-    this.#messageSeen = db.prepare('SELECT 1 FROM questions WHERE channel_id = ? AND message_key = ?');
+    // One statement for both lookups: it runs before every ack.
+    this.#duplicateOf = db
+      .prepare(`
+        SELECT CASE
+          WHEN EXISTS (SELECT 1 FROM seen_events WHERE event_id = @eventId) THEN 'retry'
+          WHEN EXISTS (SELECT 1 FROM questions WHERE channel_id = @channelId AND message_key = @messageKey)
+            THEN 'twin'
+        END`)
+      .pluck();
     this.#insertQuestion = db.prepare(`
       INSERT INTO questions (source, team_id, channel_id, message_key, thread_ts, user_id, user_team_id, text,
                              response_url, created_at, updated_at)
@@ -166,8 +172,7 @@ export class InboxStore {
    * dropped before any limit is counted or checked. Only committed rows count; see `awaitingCommit`.
    */
   duplicateOf(eventId: string | null, channelId: string, messageKey: string): 'retry' | 'twin' | null {
-    if (eventId !== null && this.#eventSeen.get(eventId) !== undefined) return 'retry';
-    return this.#messageSeen.get(channelId, messageKey) !== undefined ? 'twin' : null;
+    return this.#duplicateOf.get({ eventId, channelId, messageKey }) as 'retry' | 'twin' | null;
   }
 
   /** Whether this delivery or message is in an `acceptSoon` batch that has not committed yet. */
