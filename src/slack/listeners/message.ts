@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { prepareText } from '../../inbox/question-text.js';
 import {
   acceptFromEvent,
@@ -25,8 +25,10 @@ interface PersonMessage {
 }
 
 /** DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
-export function registerMessage(app: App, deps: ListenerDeps): void {
-  app.event('message', async ({ event, body, context }) => {
+export function messageListener(
+  deps: ListenerDeps,
+): (args: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => Promise<void> {
+  return async ({ event, body, context }) => {
     const raw = event as unknown as Partial<PersonMessage> & { subtype?: string; bot_id?: string };
     if (!PERSON_SUBTYPES.has(raw.subtype) || raw.bot_id || !raw.user || !raw.ts || !raw.channel) return;
     const message = { ...raw, text: raw.text ?? '' } as PersonMessage;
@@ -72,5 +74,5 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
       return;
     }
     await acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
-  });
+  };
 }
