@@ -52,11 +52,23 @@ export function createAdmission(options: AdmissionOptions) {
       return null;
     },
 
-    /** Counts an accepted question against the asker's and the channel's hour. */
-    record(asker: Asker): void {
-      for (const key of [`u:${asker.userId}`, ...(asker.direct ? [] : [`c:${asker.channelId}`])]) {
-        windows.set(key, [...recent(key), now()]);
-      }
+    /**
+     * Counts an accepted question against the asker's and the channel's hour. Returns what takes the
+     * count back, for a question counted before it was stored whose write then failed or found a twin.
+     */
+    record(asker: Asker): () => void {
+      const at = now();
+      const keys = [`u:${asker.userId}`, ...(asker.direct ? [] : [`c:${asker.channelId}`])];
+      for (const key of keys) windows.set(key, [...recent(key), at]);
+      return () => {
+        for (const key of keys) {
+          const times = windows.get(key);
+          const index = times?.lastIndexOf(at) ?? -1;
+          if (!times || index < 0) continue;
+          times.splice(index, 1);
+          if (times.length === 0) windows.delete(key);
+        }
+      };
     },
   };
 }

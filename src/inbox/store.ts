@@ -48,12 +48,21 @@ interface QuestionRow {
 
 export type AcceptResult = { accepted: true; id: number } | { accepted: false; reason: 'retry' | 'twin' };
 
+interface QueuedAccept {
+  eventId: string | null;
+  question: NewQuestion;
+}
+
+interface WaitingAccept extends QueuedAccept {
+  resolve: (result: AcceptResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /** The durable inbox: deduplication of Slack deliveries and the queue the worker drains. */
 export class InboxStore {
   readonly #now: () => Date;
   readonly #markEventSeen: Database.Statement;
-  readonly #eventSeen: Database.Statement;
-  readonly #messageSeen: Database.Statement;
+  readonly #duplicateOf: Database.Statement;
   readonly #insertQuestion: Database.Statement;
   readonly #claimNext: Database.Statement;
   readonly #requeueInterrupted: Database.Statement;
@@ -64,15 +73,27 @@ export class InboxStore {
   readonly #countOpen: Database.Statement;
   readonly #forgetEvents: Database.Statement;
   readonly #deleteClosedBefore: Database.Statement;
-  readonly #accept: (eventId: string | null, question: NewQuestion) => AcceptResult;
+  readonly #acceptAll: (batch: readonly QueuedAccept[]) => AcceptResult[];
+  /** Accepts waiting for the next group commit, in arrival order. */
+  #queue: WaitingAccept[] = [];
+  /** Event ids and `channel message-key` pairs in the queue. */
+  readonly #queuedEvents = new Set<string>();
+  readonly #queuedMessages = new Set<string>();
 
   constructor(db: Db, now: () => Date = () => new Date()) {
     this.#now = now;
     this.#markEventSeen = db.prepare(
       'INSERT INTO seen_events (event_id, received_at) VALUES (@eventId, @now) ON CONFLICT DO NOTHING',
     );
-    this.#eventSeen = db.prepare('SELECT 1 FROM seen_events WHERE event_id = ?');
-    this.#messageSeen = db.prepare('SELECT 1 FROM questions WHERE channel_id = ? AND message_key = ?');
+    // One statement for both lookups: it runs before every ack.
+    this.#duplicateOf = db
+      .prepare(`
+        SELECT CASE
+          WHEN EXISTS (SELECT 1 FROM seen_events WHERE event_id = @eventId) THEN 'retry'
+          WHEN EXISTS (SELECT 1 FROM questions WHERE channel_id = @channelId AND message_key = @messageKey)
+            THEN 'twin'
+        END`)
+      .pluck();
     this.#insertQuestion = db.prepare(`
       INSERT INTO questions (source, team_id, channel_id, message_key, thread_ts, user_id, user_team_id, text,
                              response_url, created_at, updated_at)
@@ -110,14 +131,16 @@ export class InboxStore {
     this.#deleteClosedBefore = db.prepare(
       "DELETE FROM questions WHERE created_at < @before AND state IN ('answered', 'failed')",
     );
-    this.#accept = db.transaction((eventId: string | null, question: NewQuestion): AcceptResult => {
+    this.#acceptAll = db.transaction((batch: readonly QueuedAccept[]): AcceptResult[] => {
       const now = this.#now().toISOString();
-      if (eventId !== null && this.#markEventSeen.run({ eventId, now }).changes === 0) {
-        return { accepted: false, reason: 'retry' };
-      }
-      const inserted = this.#insertQuestion.run({ responseUrl: null, userTeamId: null, ...question, now });
-      if (inserted.changes === 0) return { accepted: false, reason: 'twin' };
-      return { accepted: true, id: Number(inserted.lastInsertRowid) };
+      return batch.map(({ eventId, question }): AcceptResult => {
+        if (eventId !== null && this.#markEventSeen.run({ eventId, now }).changes === 0) {
+          return { accepted: false, reason: 'retry' };
+        }
+        const inserted = this.#insertQuestion.run({ responseUrl: null, userTeamId: null, ...question, now });
+        if (inserted.changes === 0) return { accepted: false, reason: 'twin' };
+        return { accepted: true, id: Number(inserted.lastInsertRowid) };
+      });
     });
   }
 
@@ -126,16 +149,53 @@ export class InboxStore {
    * already accepted. Runs in one transaction so a crash leaves either both rows or neither.
    */
   accept(eventId: string | null, question: NewQuestion): AcceptResult {
-    return this.#accept(eventId, question);
+    return this.#acceptAll([{ eventId, question }])[0] as AcceptResult;
+  }
+
+  /**
+   * `accept`, with every call made in the same event-loop turn sharing one transaction (a group
+   * commit): BEGIN, COMMIT and the WAL pages are paid once per burst instead of once per question.
+   * Resolves once the transaction holding this question has committed, in arrival order; when the
+   * transaction fails, every call of that batch rejects and nothing of it is stored.
+   */
+  acceptSoon(eventId: string | null, question: NewQuestion): Promise<AcceptResult> {
+    return new Promise<AcceptResult>((resolve, reject) => {
+      if (this.#queue.length === 0) setImmediate(() => this.#commitQueued());
+      this.#queue.push({ eventId, question, resolve, reject });
+      if (eventId !== null) this.#queuedEvents.add(eventId);
+      this.#queuedMessages.add(messageId(question.channelId, question.messageKey));
+    });
   }
 
   /**
    * Whether this delivery or message was seen before, without recording anything: a duplicate is
-   * dropped before any limit is counted or checked.
+   * dropped before any limit is counted or checked. Only committed rows count; see `awaitingCommit`.
    */
   duplicateOf(eventId: string | null, channelId: string, messageKey: string): 'retry' | 'twin' | null {
-    if (eventId !== null && this.#eventSeen.get(eventId) !== undefined) return 'retry';
-    return this.#messageSeen.get(channelId, messageKey) !== undefined ? 'twin' : null;
+    return this.#duplicateOf.get({ eventId, channelId, messageKey }) as 'retry' | 'twin' | null;
+  }
+
+  /** Whether this delivery or message is in an `acceptSoon` batch that has not committed yet. */
+  awaitingCommit(eventId: string | null, channelId: string, messageKey: string): boolean {
+    return (
+      (eventId !== null && this.#queuedEvents.has(eventId)) ||
+      this.#queuedMessages.has(messageId(channelId, messageKey))
+    );
+  }
+
+  #commitQueued(): void {
+    const batch = this.#queue;
+    this.#queue = [];
+    this.#queuedEvents.clear();
+    this.#queuedMessages.clear();
+    let results: AcceptResult[];
+    try {
+      results = this.#acceptAll(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const [index, item] of batch.entries()) item.resolve(results[index] as AcceptResult);
   }
 
   /** Remembers an event id that carried no question, so its retries are dropped cheaply too. */
@@ -193,6 +253,10 @@ export class InboxStore {
   forgetEventsBefore(before: Date): number {
     return this.#forgetEvents.run({ before: before.toISOString() }).changes;
   }
+}
+
+function messageId(channelId: string, messageKey: string): string {
+  return `${channelId} ${messageKey}`;
 }
 
 function toQuestion(row: QuestionRow): Question {

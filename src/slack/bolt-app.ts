@@ -110,6 +110,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       clientOptions,
       deferInitialization: true,
       extendedErrorHandler: true,
+      // No listener reads `context.conversation`; Bolt's default in-memory store would be looked up
+      // (a promise and a middleware step) on every request, acks included.
+      convoStore: false,
     },
     // In Socket Mode Bolt would ack an event before the listener has written it down; deferring the ack
     // to the end of processing gives Socket Mode the guarantee HTTP mode gets from processBeforeResponse.

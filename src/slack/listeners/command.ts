@@ -31,7 +31,7 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
       await ack({ response_type: 'ephemeral', text: subcommand(command, rest.join(' '), deps) });
       return;
     }
-    const acceptance = acceptQuestion(deps, null, {
+    const acceptance = await acceptQuestion(deps, null, {
       source: 'command',
       teamId: command.team_id,
       channelId: command.channel_id,

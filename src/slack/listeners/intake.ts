@@ -2,7 +2,7 @@ import type { AdrFlow } from '../../adr/flow.js';
 import type { AdrService } from '../../adr/service.js';
 import type { BackgroundTasks } from '../../background.js';
 import { type Admission, refusalText } from '../../inbox/admission.js';
-import type { InboxStore, NewQuestion } from '../../inbox/store.js';
+import type { AcceptResult, InboxStore, NewQuestion } from '../../inbox/store.js';
 import type { Worker } from '../../inbox/worker.js';
 import type { Logger } from '../../log.js';
 import type { PhrService } from '../../phr/service.js';
@@ -41,13 +41,15 @@ const explained = new Set<string>();
 /**
  * Accepts a question durably (before Slack gets its ack) and wakes the worker. Retries and twins are
  * dropped; questions from outside the allow-lists or over a rate limit are refused with a reason.
- * The stored text is already redacted and cut to the length limit.
+ * The stored text is already redacted and cut to the length limit. Questions arriving in the same
+ * event-loop turn are written in one transaction (`InboxStore.acceptSoon`); this resolves once this
+ * one's is committed and rejects, so Slack gets no ack, when it failed.
  */
-export function acceptQuestion(
+export async function acceptQuestion(
   deps: ListenerDeps,
   eventId: string | null,
   question: NewQuestion,
-): Acceptance {
+): Promise<Acceptance> {
   const ids = {
     event_id: eventId,
     team: question.teamId,
@@ -62,8 +64,11 @@ export function acceptQuestion(
   // Duplicates first: a retry or twin of a question already taken never counts and is never refused.
   const duplicate = deps.inbox.duplicateOf(eventId, question.channelId, question.messageKey);
   if (duplicate) return dropDuplicate(duplicate);
+  // A twin (or retry) of a question still waiting for its commit is not checked or counted either: it
+  // joins the same transaction, which tells which of the two is the duplicate, and shares its fate.
+  const queuedTwin = deps.inbox.awaitingCommit(eventId, question.channelId, question.messageKey);
   const asker = { userId: question.userId, channelId: question.channelId, direct: question.source === 'dm' };
-  const refusal = deps.admission.refusal(asker);
+  const refusal = queuedTwin ? null : deps.admission.refusal(asker);
   if (refusal) {
     if (eventId) deps.inbox.markEventSeen(eventId);
     deps.logger.info('event ignored', { ...ids, user: question.userId, reason: refusal });
@@ -75,9 +80,20 @@ export function acceptQuestion(
     return { accepted: false, refusal: refusalText(refusal, deps.limits) };
   }
   const prepared = prepareText(question.text, deps.textPolicy);
-  const result = deps.inbox.accept(eventId, { ...question, text: prepared.text });
-  if (!result.accepted) return dropDuplicate(result.reason);
-  deps.admission.record(asker);
+  // Counted now, while it waits for the commit, so the next question of the same turn sees it as it
+  // would have had it been written at once; taken back if it turns out a duplicate or is not stored.
+  const uncount = queuedTwin ? undefined : deps.admission.record(asker);
+  let result: AcceptResult;
+  try {
+    result = await deps.inbox.acceptSoon(eventId, { ...question, text: prepared.text });
+  } catch (error) {
+    uncount?.();
+    throw error;
+  }
+  if (!result.accepted) {
+    uncount?.();
+    return dropDuplicate(result.reason);
+  }
   deps.events?.accepted(question.source);
   deps.logger.info('question accepted', {
     ...ids,
@@ -92,8 +108,12 @@ export function acceptQuestion(
 }
 
 /** For events: a refusal is explained with an ephemeral message in the thread. */
-export function acceptFromEvent(deps: ListenerDeps, eventId: string, question: NewQuestion): void {
-  const acceptance = acceptQuestion(deps, eventId, question);
+export async function acceptFromEvent(
+  deps: ListenerDeps,
+  eventId: string,
+  question: NewQuestion,
+): Promise<void> {
+  const acceptance = await acceptQuestion(deps, eventId, question);
   if (!acceptance.accepted && acceptance.refusal) {
     deps.tellPrivately(
       {

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { prepareText } from '../../security/text-policy.js';
 import {
   acceptFromEvent,
@@ -25,8 +25,10 @@ interface PersonMessage {
 }
 
 /** DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
-export function registerMessage(app: App, deps: ListenerDeps): void {
-  app.event('message', async ({ event, body, context }) => {
+export function messageListener(
+  deps: ListenerDeps,
+): (args: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => Promise<void> {
+  return async ({ event, body, context }) => {
     const raw = event as unknown as Partial<PersonMessage> & { subtype?: string; bot_id?: string };
     if (!PERSON_SUBTYPES.has(raw.subtype) || raw.bot_id || !raw.user || !raw.ts || !raw.channel) return;
     const message = { ...raw, text: raw.text ?? '' } as PersonMessage;
@@ -42,12 +44,12 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
     };
 
     if (message.channel_type === 'im') {
-      acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
+      await acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
       return;
     }
     // The app_mention twin of this message may arrive first or second; both map to one question.
     if (mentionsUser(message.text, botUserId)) {
-      acceptFromEvent(deps, body.event_id, { ...base, source: 'mention' });
+      await acceptFromEvent(deps, body.event_id, { ...base, source: 'mention' });
       return;
     }
     if (!message.thread_ts) return;
@@ -71,6 +73,6 @@ export function registerMessage(app: App, deps: ListenerDeps): void {
       deps.events?.ignored('addressed_to_others');
       return;
     }
-    acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
-  });
+    await acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
+  };
 }

@@ -21,6 +21,12 @@ function inbox() {
   return new InboxStore(openDatabase(join(tempDir(), 'bot.db')));
 }
 
+function inboxAt() {
+  const path = join(tempDir(), 'bot.db');
+  const db = openDatabase(path);
+  return { path, db, store: new InboxStore(db) };
+}
+
 describe('InboxStore', () => {
   it('accepts a question once per event id', () => {
     const store = inbox();
@@ -66,5 +72,64 @@ describe('InboxStore', () => {
     store.markEventSeen('Ev1');
     expect(store.forgetEventsBefore(new Date(Date.now() + 1000))).toBe(1);
     expect(store.markEventSeen('Ev1')).toBe(true);
+  });
+
+  describe('group commit (acceptSoon)', () => {
+    it('writes the calls of one event-loop turn in one transaction, in order', async () => {
+      const { db, store } = inboxAt();
+      const stored = () => (db.prepare('SELECT count(*) AS n FROM questions').get() as { n: number }).n;
+      const pending = [
+        store.acceptSoon('Ev1', question({ messageKey: '1.1' })),
+        store.acceptSoon('Ev2', question({ messageKey: '1.2' })),
+      ];
+      // Nothing is written until the turn ends; meanwhile both are known to be on their way.
+      expect(stored()).toBe(0);
+      expect(store.awaitingCommit('Ev1', 'C1', 'other')).toBe(true);
+      expect(store.awaitingCommit(null, 'C1', '1.2')).toBe(true);
+      expect(store.duplicateOf('Ev1', 'C1', '1.1')).toBeNull();
+      const results = await Promise.all(pending);
+      expect(stored()).toBe(2);
+      expect(results.map((r) => r.accepted && r.id)).toEqual([1, 2]);
+      expect(store.awaitingCommit('Ev1', 'C1', '1.1')).toBe(false);
+      expect(store.duplicateOf('Ev1', 'C1', '1.1')).toBe('retry');
+    });
+
+    it('resolves twins and retries in one batch: the first is accepted, the others are duplicates', async () => {
+      const store = inbox();
+      const results = await Promise.all([
+        store.acceptSoon('Ev1', question()),
+        store.acceptSoon('Ev2', question({ source: 'thread' })),
+        store.acceptSoon('Ev1', question()),
+      ]);
+      expect(results).toEqual([
+        { accepted: true, id: 1 },
+        { accepted: false, reason: 'twin' },
+        { accepted: false, reason: 'retry' },
+      ]);
+      expect(store.openCount()).toBe(1);
+    });
+
+    it('fails every call of a batch whose transaction fails, storing none of it', async () => {
+      const { path, db, store } = inboxAt();
+      db.pragma('busy_timeout = 0');
+      const blocker = openDatabase(path);
+      blocker.exec('BEGIN IMMEDIATE');
+      const batch = [
+        store.acceptSoon('Ev1', question({ messageKey: '1.1' })),
+        store.acceptSoon('Ev2', question({ messageKey: '1.2' })),
+      ];
+      const settled = await Promise.allSettled(batch);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+      expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_BUSY' });
+      blocker.exec('ROLLBACK');
+      blocker.close();
+      expect(store.duplicateOf('Ev1', 'C1', '1.1')).toBeNull();
+      expect(store.awaitingCommit('Ev1', 'C1', '1.1')).toBe(false);
+      // Slack's redelivery is then taken like a first delivery.
+      expect(await store.acceptSoon('Ev1', question({ messageKey: '1.1' }))).toMatchObject({
+        accepted: true,
+      });
+      expect(store.openCount()).toBe(1);
+    });
   });
 });
