@@ -1,5 +1,5 @@
 // The baseline of the burst: a Bolt 5 app that verifies signatures and acks `app_mention` with a listener
-// that does nothing. Run as its own process (`node .bench/tests/bench/bare-bolt.js`) so its event loop
+// that does nothing. Run as its own process (`node .bench/bench/bare-bolt.js`) so its event loop
 // and RSS are separate from the bot's and from the bench's.
 //
 // Fairness with the bot (src/app.ts): same HTTPReceiver, same `processBeforeResponse: true` (the ack waits

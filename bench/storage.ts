@@ -2,11 +2,11 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPrompt } from '../../src/answering/prompt.js';
-import { InboxStore } from '../../src/inbox/store.js';
-import { FolderNumbers } from '../../src/records/numbered-files.js';
-import { ConversationStore } from '../../src/store/conversation-store.js';
-import { checkpointInBackground, openDatabase } from '../../src/store/database.js';
+import { buildPrompt } from '../src/answering/prompt.js';
+import { InboxStore } from '../src/inbox/store.js';
+import { FolderNumbers } from '../src/records/numbered-files.js';
+import { ConversationStore } from '../src/store/conversation-store.js';
+import { checkpointInBackground, openDatabase } from '../src/store/database.js';
 import {
   type Cleanup,
   createRng,

@@ -1,6 +1,6 @@
 // `npm run bench`: measures the bot against its performance targets and prints one table (also written to
 // .bench/results.json). Exits 0 whatever the numbers are; non-zero only when the bench itself broke.
-// Knobs (env): see tests/bench/README.md.
+// Knobs (env): see bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';

@@ -1,8 +1,8 @@
 // Shared pieces of the benchmark: constants, clocks, statistics, a seeded PRNG and the cleanup list.
 import { fileURLToPath } from 'node:url';
 
-/** The repository root: this file runs as .bench/tests/bench/common.js. */
-export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** The repository root: this file runs as .bench/bench/common.js. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-bench-bot-token';
@@ -87,7 +87,7 @@ export function fixed(value: number, digits = 2): string {
 // ---------------------------------------------------------------------------------------------------------
 
 /** Shared with the property tests: mulberry32, good enough to shuffle rows and pick lengths. */
-export { randomInt, seededRandom as createRng } from '../helpers/random.js';
+export { randomInt, seededRandom as createRng } from '../tests/helpers/random.js';
 
 const WORDS = (
   'fastapi endpoint dependency injection pydantic model validation async await sqlalchemy session ' +

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FakeAnthropic, lastUserText, type RecordedRequest, type Reply } from '../helpers/fake-anthropic.js';
-import { asRecord, asString, FakeSlack, type RecordedCall } from '../helpers/fake-slack.js';
-import { appMentionEnvelope, nextTs, sendEvent } from '../helpers/slack-requests.js';
+import { FakeAnthropic, lastUserText, type RecordedRequest, type Reply } from '../tests/helpers/fake-anthropic.js';
+import { asRecord, asString, FakeSlack, type RecordedCall } from '../tests/helpers/fake-slack.js';
+import { appMentionEnvelope, nextTs, sendEvent } from '../tests/helpers/slack-requests.js';
 import {
   ANTHROPIC_KEY,
   BOT_ID,

@@ -3,16 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAdrInstructionFilter } from '../../src/adr/instruction-filter.js';
-import { loadAgents } from '../../src/agents/load.js';
-import { createConversation } from '../../src/answering/conversation.js';
-import { buildPrompt, estimateTokens } from '../../src/answering/prompt.js';
-import { createClaude } from '../../src/claude/claude.js';
-import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log.js';
-import { ConversationStore, type Turn } from '../../src/store/conversation-store.js';
-import { openDatabase } from '../../src/store/database.js';
-import { estimateInputTokens, FakeAnthropic } from '../helpers/fake-anthropic.js';
+import { createAdrInstructionFilter } from '../src/adr/instruction-filter.js';
+import { loadAgents } from '../src/agents/load.js';
+import { createConversation } from '../src/answering/conversation.js';
+import { buildPrompt, estimateTokens } from '../src/answering/prompt.js';
+import { createClaude } from '../src/claude/claude.js';
+import { loadConfig } from '../src/config/load.js';
+import { createLogger } from '../src/log.js';
+import { ConversationStore, type Turn } from '../src/store/conversation-store.js';
+import { openDatabase } from '../src/store/database.js';
+import { estimateInputTokens, FakeAnthropic } from '../tests/helpers/fake-anthropic.js';
 import { createRng, prose, randomInt } from './common.js';
 
 export interface HistoryBudgetResults {
@@ -96,7 +96,7 @@ export async function runCacheShare(threads: number, questionsPerThread: number)
   const logger = createLogger({ level: 'error', write: () => {} });
   const totals = { inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, requests: 0 };
   try {
-    const [agent] = loadAgents(fileURLToPath(new URL('../../../agents', import.meta.url)));
+    const [agent] = loadAgents(fileURLToPath(new URL('../../agents', import.meta.url)));
     if (!agent) throw new Error('no agent file');
     const conversation = createConversation({
       store: new ConversationStore(db),
