@@ -13,6 +13,15 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build \
   && npm prune --omit=dev
+# The image ships with a FastAPI docs index (the bot answers from it at once instead of syncing first).
+# `--build-arg SKIP_DOCS_SYNC=1` skips it (no network at build time); the bot then syncs in the background.
+ARG SKIP_DOCS_SYNC=0
+ARG FASTAPI_DOCS_VERSION=
+RUN mkdir -p /app/docs-index \
+  && if [ "$SKIP_DOCS_SYNC" != "1" ]; then \
+       DOCS_INDEX_PATH=/app/docs-index/fastapi-docs.sqlite FASTAPI_DOCS_VERSION="$FASTAPI_DOCS_VERSION" \
+         node dist/cli/docs.js sync; \
+     fi
 
 # --- runtime: same base image, so the compiled better-sqlite3 binary matches its glibc ------------
 FROM node:20-bookworm-slim
@@ -21,9 +30,11 @@ WORKDIR /app
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production PORT=3000 DATABASE_PATH=/data/bot.db DATA_DIR=/data
+ENV NODE_ENV=production PORT=3000 DATABASE_PATH=/data/bot.db DATA_DIR=/data \
+  DOCS_INDEX_PATH=/app/docs-index/fastapi-docs.sqlite
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build --chown=node:node /app/docs-index ./docs-index
 COPY agents ./agents
 COPY package.json ./
 # The directory must exist with the right owner before VOLUME, or a fresh named volume is root-owned.

@@ -442,6 +442,9 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       PORT: '0',
       DATABASE_PATH: dbPath,
       DATA_DIR: join(dir, 'data'),
+      // No docs unless a test brings an archive: the sync finds nothing there and never reaches the network.
+      FASTAPI_DOCS_SOURCE: join(dir, 'no-fastapi-docs.tar.gz'),
+      DOCS_INDEX_PATH: join(dir, 'fastapi-docs.sqlite'),
       LOG_LEVEL: 'warn',
       // For memory investigations only (e.g. --max-old-space-size=96 tells retained memory from garbage).
       ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),

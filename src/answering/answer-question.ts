@@ -155,6 +155,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         costUsd: outcome.costUsd,
         agentName: deps.agentName,
         failureModes: outcome.notes,
+        sources: outcome.sources,
       },
       log,
     );

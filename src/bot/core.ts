@@ -4,6 +4,7 @@ import { type Conversation, createConversation } from '../answering/conversation
 import { withCircuitBreaker } from '../claude/circuit-breaker.js';
 import { type Claude, createClaude } from '../claude/claude.js';
 import type { Config } from '../config/load.js';
+import { createDocsLibrary, type DocsLibrary } from '../docs/library.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { createPhrService, type PhrService } from '../phr/service.js';
@@ -25,6 +26,8 @@ export interface Core {
   phrService: PhrService;
   claude: Claude;
   conversation: Conversation;
+  /** The FastAPI docs index answers are grounded in (started with the bot, synced in the background). */
+  docs: DocsLibrary;
   /** The in-flight gauge reads this once the worker exists; until then it reads 0. */
   countInFlight(read: () => number): void;
 }
@@ -50,6 +53,7 @@ export function buildCore(options: CoreOptions): Core {
     onRecorded: () => metrics.phrWritten(),
   });
   const claude = createGuardedClaude(config, logger);
+  const docs = createDocsLibrary({ config: config.docs, logger });
   const conversation = createConversation({
     store: storage.store,
     claude,
@@ -58,6 +62,10 @@ export function buildCore(options: CoreOptions): Core {
     maxAnswerTokens: config.anthropic.maxAnswerTokens,
     historyTokenBudget: config.historyTokenBudget,
     outputFilter: createAdrInstructionFilter,
+    docs: () => {
+      const open = docs.current();
+      return open ? { search: open.index, release: open.meta.release } : null;
+    },
     logger,
     prices: config.modelPrices,
     observer: {
@@ -76,6 +84,7 @@ export function buildCore(options: CoreOptions): Core {
     phrService,
     claude,
     conversation,
+    docs,
     countInFlight: (read) => {
       inFlight = read;
     },

@@ -136,6 +136,7 @@ function listen(deps: FeatureDeps, built: Features & { textPolicy: TextPolicy; u
     }),
     limits: { user: config.userQuestionsPerHour, channel: config.channelQuestionsPerHour },
     textPolicy: built.textPolicy,
+    docs: core.docs,
     usageReport: (teamId) => {
       const { today, week } = built.usage.usageWindows(teamId);
       return usageText(today, week);

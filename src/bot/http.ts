@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Agent } from '../agents/load.js';
 import type { Config } from '../config/load.js';
+import type { DocsLibrary } from '../docs/library.js';
 import { createOpsRoutes, runReadinessChecks } from '../http/ops-routes.js';
 import { createRecordPages } from '../http/record-pages.js';
 import { createHttpServer } from '../http/server.js';
@@ -21,6 +22,7 @@ export interface HttpDeps {
   features: Features;
   phrService: PhrService;
   metrics: Metrics;
+  docs: DocsLibrary;
   agent: Agent;
   logger: Logger;
 }
@@ -46,12 +48,15 @@ export function serveHttp(deps: HttpDeps): Http {
     metrics,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     logger,
-    ready: () =>
-      runReadinessChecks({
+    ready: async () => ({
+      ...(await runReadinessChecks({
         database_writable: () => readinessProbe.writable(),
         slack_auth: () => connection.botUserId !== '',
         agent_loaded: () => deps.agent.systemPrompt.length > 0,
-      }),
+      })),
+      // Answers go on without the docs while they sync, so the docs never make the bot unready.
+      details: { docs: deps.docs.status() },
+    }),
   });
   const server = createHttpServer({
     slackListener: slack.http

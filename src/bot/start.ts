@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { loadAgents, selectAgent } from '../agents/load.js';
 import { resolveModel } from '../agents/models.js';
 import type { Config } from '../config/load.js';
+import type { DocsLibrary } from '../docs/library.js';
 import { createRetention } from '../housekeeping/retention.js';
 import { type Housekeeping, startHousekeeping } from '../housekeeping/schedule.js';
 import { listen } from '../http/server.js';
@@ -50,12 +51,14 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       features,
       phrService: core.phrService,
       metrics: core.metrics,
+      docs: core.docs,
       agent,
       logger,
     });
     server = http.server;
     const port = await listen(server, config.port, options.host);
     await startServing({ config, storage, connection, features, logger, port, agentName: agent.name, model });
+    core.docs.start();
     const housekeeping = startHousekeeping({
       retention: createRetention({
         days: config.retentionDays,
@@ -70,7 +73,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       logger,
       now,
     });
-    const stop = createStop({ storage, connection, features, http, housekeeping, options });
+    const stop = createStop({ storage, connection, features, http, housekeeping, docs: core.docs, options });
     return { port, botUserId: connection.botUserId, worker: features.worker, stop };
   } catch (error) {
     server?.close();
@@ -110,6 +113,7 @@ async function startServing(parts: ServingParts): Promise<void> {
 }
 
 interface StopParts {
+  docs: DocsLibrary;
   storage: Storage;
   connection: SlackConnection;
   features: Features;
@@ -137,6 +141,7 @@ function createStop(parts: StopParts): RunningBot['stop'] {
       server.closeAllConnections();
       await closed;
       readinessProbe.close();
+      await parts.docs.stop();
       await parts.storage.close();
       logger.info('stopped');
     })();

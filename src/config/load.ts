@@ -1,4 +1,5 @@
 import type { ModelPrice } from '../claude/prices.js';
+import { type DocsConfig, DocsConfigError, loadDocsConfig } from '../docs/settings.js';
 import type { LogLevel } from '../log.js';
 import {
   boolean,
@@ -77,6 +78,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Overrides of the per-model price table used for cost estimates. */
   modelPrices: Readonly<Record<string, ModelPrice>>;
+  /** Where the FastAPI docs come from and where their search index is kept. */
+  docs: DocsConfig;
 }
 
 /** Every problem found in the environment, each a sentence that says how to fix it. */
@@ -142,6 +145,7 @@ export function loadConfig(
   const redact = boolean(read('REDACT_SECRETS'), 'REDACT_SECRETS', REDACT_SECRETS_DEFAULT, problems);
   const retentionDays = int('RETENTION_DAYS');
   const modelPrices = prices(read('MODEL_PRICES_JSON'), problems);
+  const docs = readDocs(env, problems);
 
   if (problems.length > 0 || slack === undefined || apiKey === undefined) throw new ConfigError(problems);
 
@@ -170,10 +174,25 @@ export function loadConfig(
     retentionDays,
     metricsToken: read('METRICS_TOKEN'),
     modelPrices,
+    docs: docs ?? loadDocsConfig({}),
   };
   Object.freeze(config.slack);
   Object.freeze(config.anthropic);
   return Object.freeze(config);
+}
+
+/** The docs settings, their problems listed with the rest. */
+function readDocs(
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): DocsConfig | undefined {
+  try {
+    return Object.freeze(loadDocsConfig(env));
+  } catch (error) {
+    if (!(error instanceof DocsConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
 }
 
 /** The Slack tokens and mode (Socket Mode when an app token is set); undefined when the bot token is missing. */

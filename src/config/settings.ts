@@ -39,6 +39,10 @@ export const CONFIG_VARIABLES = [
   'RETENTION_DAYS',
   'METRICS_TOKEN',
   'MODEL_PRICES_JSON',
+  'FASTAPI_DOCS_SOURCE',
+  'FASTAPI_DOCS_VERSION',
+  'DOCS_INDEX_PATH',
+  'DOCS_REFRESH_HOURS',
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];

@@ -13,6 +13,8 @@ export type CheckResult = boolean | string;
 export interface Readiness {
   ok: boolean;
   checks: Record<string, CheckResult>;
+  /** State worth seeing that does not decide readiness (e.g. `docs: syncing`). */
+  details?: Record<string, string>;
 }
 
 export interface OpsRoutesOptions {
@@ -72,7 +74,8 @@ export function createOpsRoutes(options: OpsRoutesOptions): Route {
           readiness = { ok: false, checks: { ready: shortReason(error) } };
         }
         const ok = readiness.ok === true;
-        const body = JSON.stringify({ ok, checks: sanitiseChecks(readiness.checks) });
+        const details = readiness.details ? { details: readiness.details } : {};
+        const body = JSON.stringify({ ok, checks: sanitiseChecks(readiness.checks), ...details });
         send(res, ok ? 200 : 503, JSON_TYPE, `${body}\n`);
       });
       return true;

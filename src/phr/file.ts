@@ -48,7 +48,7 @@ function joinContent(file: Lines, start: number, end: number): string {
 
 const PROMPT_HEADING = /^##\s+Prompt\s*$/i;
 const RESPONSE_HEADING = /^##\s+Response snapshot\s*$/i;
-const AFTER_RESPONSE_HEADING = /^##\s+(?:Outcome|Evaluation notes\b.*)\s*$/i;
+const AFTER_RESPONSE_HEADING = /^##\s+(?:Sources|Outcome|Evaluation notes\b.*)\s*$/i;
 
 /**
  * One section's text, starting after its heading. Our files hold one fenced block followed by the next section

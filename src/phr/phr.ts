@@ -73,6 +73,8 @@ export interface PhrRecord {
   prompt: string;
   /** The answer: may be long and contain fences, `---` lines, HTML, anything. */
   response: string;
+  /** Docs pages the answer cites; when there are any, a `## Sources` section follows the response. */
+  sources?: { title: string; url: string }[];
   /** One line each in the file: runs of whitespace (newlines included) become one space; empty becomes "none". */
   outcome: { impact: string; tests: string; files: string; nextPrompts: string; reflection: string };
   /** Same one-line rule as outcome. */

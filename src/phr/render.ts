@@ -18,6 +18,11 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim() || 'none';
 }
 
+/** One Markdown link a line; link text stripped of what would break the link. */
+function sourceList(sources: readonly { title: string; url: string }[]): string {
+  return sources.map((source) => `- [${source.title.replace(/[[\]\n]/g, ' ')}](<${source.url}>)`).join('\n');
+}
+
 /**
  * The file text: YAML front matter (template keys in template order, then the extras slack, usage, latency_ms),
  * then the template's body sections with the prompt and response fenced as the module comment describes.
@@ -30,6 +35,7 @@ export function renderPhr(record: PhrRecord): string {
     fenced(record.prompt, 'text'),
     '## Response snapshot',
     fenced(record.response, 'markdown'),
+    ...(record.sources?.length ? ['## Sources', sourceList(record.sources)] : []),
     '## Outcome',
     [
       `- ✅ Impact: ${oneLine(outcome.impact)}`,

@@ -35,6 +35,8 @@ export interface Exchange {
   agentName: string;
   /** Things that went wrong but did not stop the answer (e.g. it hit the length limit). */
   failureModes: string[];
+  /** Docs pages the answer cites. */
+  sources?: { title: string; url: string }[];
 }
 
 export interface PhrRef {
@@ -137,6 +139,7 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
           latencyMs: exchange.latencyMs,
           prompt: exchange.prompt,
           response: exchange.response,
+          ...(exchange.sources?.length ? { sources: exchange.sources } : {}),
           outcome: {
             impact: `Answered a question from ${exchange.userName} (${exchange.command}).`,
             tests: 'none',

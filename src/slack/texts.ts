@@ -1,4 +1,6 @@
 import type { AdrRef } from '../adr/service.js';
+import type { DocsStatus } from '../docs/library.js';
+import type { IndexMeta } from '../docs/search.js';
 import type { PhrRef } from '../phr/service.js';
 import type { UsageRow } from '../phr/store.js';
 import { neutraliseMentions } from './markdown/mentions.js';
@@ -18,6 +20,7 @@ export const HELP_TEXT = [
   '• `/fastapi adr <title>`: propose documenting a decision of the latest discussion here as an ADR.',
   '• `/fastapi adrs`: the Architecture Decision Records, with their status.',
   '• `/fastapi usage`: Claude tokens and estimated cost for this workspace.',
+  '• `/fastapi docs`: which FastAPI release my answers are grounded in.',
   '• `/fastapi help`: this text.',
 ].join('\n');
 
@@ -97,4 +100,18 @@ function compact(n: number): string {
 
 function usd(n: number): string {
   return `$${n.toFixed(n < 1 ? 4 : 2)}`;
+}
+
+/** The ephemeral answer to `/fastapi docs`: the indexed release, its size and age. */
+export function docsText(status: DocsStatus, meta: IndexMeta | null): string {
+  if (!meta) {
+    return status === 'syncing'
+      ? 'I am indexing the FastAPI docs right now; until then I answer from what I know, without links.'
+      : 'I have no FastAPI docs index, so I answer without citing the docs. Whoever runs me can build it with `npm run docs -- sync`.';
+  }
+  const synced = meta.syncedAt.toISOString().replace('T', ' ').slice(0, 16);
+  return [
+    `*FastAPI docs:* release ${escapeMrkdwn(meta.release)}, ${meta.pages} pages in ${meta.chunks} sections, synced ${synced} UTC.`,
+    ...(status === 'syncing' ? ['A newer sync is running.'] : []),
+  ].join('\n');
 }

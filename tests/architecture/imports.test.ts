@@ -41,7 +41,7 @@ describe('imports run one way: edge -> use cases and features -> what they stand
   });
 
   it('use cases and features know nothing of Slack, HTTP or the terminal', () => {
-    const middle = ['answering', 'inbox', 'phr', 'housekeeping', 'adr'];
+    const middle = ['answering', 'inbox', 'phr', 'housekeeping', 'adr', 'docs'];
     expect(
       violations(
         (i) =>

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { type RunningBot, startBot } from '../../src/bot/start.js';
@@ -20,6 +21,8 @@ export interface Harness {
   url: string;
   /** Every log line the bot wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** Resolves with the first log line (already written or still to come) whose `msg` is `msg`. */
+  waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   env: Record<string, string>;
   event(
     envelope: Record<string, unknown>,
@@ -56,17 +59,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     DATABASE_PATH: join(dir, 'db', 'bot.db'),
     DATA_DIR: join(dir, 'data'),
+    // No docs unless a test brings an archive: the sync finds nothing there and never reaches the network.
+    FASTAPI_DOCS_SOURCE: join(dir, 'no-fastapi-docs.tar.gz'),
+    DOCS_INDEX_PATH: join(dir, 'fastapi-docs.sqlite'),
     LOG_LEVEL: 'debug',
     CLAUDE_MAX_RETRIES: '0',
     ...(options.socket ? { SLACK_APP_TOKEN: 'xapp-test-app-token' } : {}),
     ...options.env,
   };
   const logs: Record<string, unknown>[] = [];
+  const logged = new EventEmitter();
 
   const boot = async (extra: Record<string, string> = {}, now = options.now) => {
     const config = loadConfig({ ...env, ...extra });
     return startBot(config, {
-      logger: createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line)) }),
+      logger: createLogger({
+        level: 'debug',
+        write: (line) => {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          logs.push(entry);
+          logged.emit('line', entry);
+        },
+      }),
       host: '127.0.0.1',
       slackRetryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
       streamIntervalMs: 0,
@@ -82,6 +96,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bot: await boot(),
     url: '',
     logs,
+    waitForLog: (msg, timeoutMs = 5_000) =>
+      new Promise((resolve, reject) => {
+        const found = logs.find((line) => line.msg === msg);
+        if (found) return resolve(found);
+        const timer = setTimeout(() => {
+          logged.off('line', listener);
+          reject(new Error(`Timed out after ${timeoutMs} ms waiting for the log line "${msg}"`));
+        }, timeoutMs);
+        const listener = (line: Record<string, unknown>) => {
+          if (line.msg !== msg) return;
+          clearTimeout(timer);
+          logged.off('line', listener);
+          resolve(line);
+        };
+        logged.on('line', listener);
+      }),
     env,
     event: (envelope, opts) => sendEvent(harness.url, SIGNING_SECRET, envelope, opts),
     command: (fields) => sendCommand(harness.url, SIGNING_SECRET, fields),

@@ -62,6 +62,9 @@ export function childEnv(
     PORT: '0',
     DATABASE_PATH: join(dir, 'bot.db'),
     DATA_DIR: dir,
+    // No docs unless a test brings an archive: the sync finds nothing there and never reaches the network.
+    FASTAPI_DOCS_SOURCE: join(dir, 'no-fastapi-docs.tar.gz'),
+    DOCS_INDEX_PATH: join(dir, 'fastapi-docs.sqlite'),
     ...extra,
   };
 }

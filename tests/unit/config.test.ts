@@ -67,6 +67,12 @@ describe('loadConfig', () => {
       retentionDays: 0,
       metricsToken: undefined,
       modelPrices: {},
+      docs: {
+        source: undefined,
+        version: undefined,
+        indexPath: './data/fastapi-docs.sqlite',
+        refreshHours: 168,
+      },
     };
     expect(loadConfig(HTTP_ENV)).toEqual(expected);
   });

@@ -1,5 +1,5 @@
 import type { App, SlashCommand } from '@slack/bolt';
-import { adrListText, HELP_TEXT, historyText, NO_DISCUSSION_TEXT } from '../texts.js';
+import { adrListText, docsText, HELP_TEXT, historyText, NO_DISCUSSION_TEXT } from '../texts.js';
 import { acceptQuestion, type ListenerDeps } from './intake.js';
 
 export const COMMAND = '/fastapi';
@@ -13,11 +13,12 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   adrs: (_command, _argument, deps) => adrListText(deps.adrService.list(), deps.adrService.indexUrl()),
   adr: proposeAdr,
   usage: (command, _argument, deps) => deps.usageReport(command.team_id),
+  docs: (_command, _argument, deps) => docsText(deps.docs.status(), deps.docs.current()?.meta ?? null),
 };
 
 /**
  * `/fastapi question`: acked at once; the worker posts a root message and answers in its thread.
- * `/fastapi help|history|adrs|usage|adr <title>` answer privately without asking Claude.
+ * `/fastapi help|history|adrs|usage|docs|adr <title>` answer privately without asking Claude.
  */
 export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(COMMAND, async ({ command, ack }) => {

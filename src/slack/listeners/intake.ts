@@ -1,6 +1,7 @@
 import type { AdrFlow } from '../../adr/flow.js';
 import type { AdrService } from '../../adr/service.js';
 import type { BackgroundTasks } from '../../background.js';
+import type { DocsLibrary } from '../../docs/library.js';
 import { type Admission, refusalText } from '../../inbox/admission.js';
 import type { AcceptResult, InboxStore, NewQuestion } from '../../inbox/store.js';
 import type { Worker } from '../../inbox/worker.js';
@@ -20,6 +21,8 @@ export interface ListenerDeps {
   admission: Admission;
   limits: { user: number; channel: number };
   textPolicy: TextPolicy;
+  /** The docs index, for `/fastapi docs`. */
+  docs: Pick<DocsLibrary, 'status' | 'current'>;
   /** The text of `/fastapi usage` for a workspace. */
   usageReport: (teamId: string) => string;
   /** Tells one person something privately (an ephemeral message), in the background. */

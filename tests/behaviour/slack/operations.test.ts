@@ -90,12 +90,15 @@ describe('/metrics', () => {
 describe('/healthz and /readyz', () => {
   it('is ready when the database is writable and not when it is locked', async () => {
     const h = await startHarness();
+    // The harness has no docs archive: once that sync has failed, the docs show as unavailable.
+    await h.waitForLog('docs sync failed');
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       ok: true,
       checks: { database_writable: true, slack_auth: true, agent_loaded: true },
+      details: { docs: 'unavailable' },
     });
 
     const blocker = new Database(h.env.DATABASE_PATH as string);

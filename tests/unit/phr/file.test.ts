@@ -21,6 +21,20 @@ describe('parsePhr', () => {
     expect(Object.keys(parsed.frontMatter)).toEqual(TEMPLATE_KEYS);
   });
 
+  it('lists the cited docs pages under Sources and still reads the response back exactly', () => {
+    const sources = [
+      { title: 'Lifespan Events', url: 'https://fastapi.tiangolo.com/advanced/events/#lifespan-events' },
+      { title: 'CORS [middleware]', url: 'https://fastapi.tiangolo.com/tutorial/cors/' },
+    ];
+    const text = renderPhr(record({ sources }));
+    expect(text).toContain(
+      '## Sources\n\n- [Lifespan Events](<https://fastapi.tiangolo.com/advanced/events/#lifespan-events>)\n' +
+        '- [CORS  middleware ](<https://fastapi.tiangolo.com/tutorial/cors/>)\n\n## Outcome',
+    );
+    expect(parsePhr(text, fileName).response).toBe(record().response);
+    expect(renderPhr(record())).not.toContain('## Sources');
+  });
+
   it('recovers hand-picked hostile prompts and responses exactly', () => {
     const cases = [
       '',
