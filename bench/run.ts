@@ -13,6 +13,8 @@ import {
   runCacheShare,
   runHistoryBudget,
 } from './cost.js';
+import type { EvalReport } from '../src/docs/eval.js';
+import { type DocsResults, runDocs } from './docs.js';
 import { type LiveResults, runLive } from './live.js';
 import type { CpuShare } from './processes.js';
 import { runStorage, type StorageResults } from './storage.js';
@@ -243,6 +245,40 @@ function cacheRows(shares: CacheShareResults[]): Row[] {
   }));
 }
 
+function docsRows(docs: DocsResults | null, folder: string): Row[] {
+  const part = '5 docs';
+  if (!docs) return [{ part, measure: `the English FastAPI pages (${folder})`, value: 'not on this machine', target: '', result: '' }];
+  const { sync, eval: report } = docs;
+  const pct = (share: number) => `${fixed(share * 100, 1)}%`;
+  const scores = (name: string, set: EvalReport['tuned']) => ({
+    part,
+    measure: `${name} questions (${set.search.questions}): recall@1 · @3 · MRR, search vs plain bm25`,
+    value:
+      `${pct(set.search.recallAt1)} · ${pct(set.search.recallAt3)} · ${fixed(set.search.mrr, 3)} vs ` +
+      `${pct(set.baseline.recallAt1)} · ${pct(set.baseline.recallAt3)} · ${fixed(set.baseline.mrr, 3)}`,
+    target: 'R@1 >= 80%, R@3 >= 90%',
+    result: pass(set.search.recallAt1 >= 0.8 && set.search.recallAt3 >= 0.9),
+  });
+  return [
+    {
+      part,
+      measure: `full sync of ${count(sync.pages)} pages (${fixed(docs.archiveBytes / 1024 / 1024, 1)} MiB archive) into ${count(sync.chunks)} sections`,
+      value: `${fixed(sync.seconds, 2)} s`,
+      target: '<= 30 s',
+      result: pass(sync.seconds <= 30),
+    },
+    {
+      part,
+      measure: `search p50 / p99 (${count(report.latency.queries)} queries of the eval set)`,
+      value: `${fixed(report.latency.p50, 2)} / ${fixed(report.latency.p99, 2)} ms`,
+      target: 'p99 <= 5 ms',
+      result: pass(report.latency.p99 <= 5),
+    },
+    scores('tuned', report.tuned),
+    scores('held-out', report.heldOut),
+  ];
+}
+
 function storageRows(storage: StorageResults): Row[] {
   const { build, prompt, accept, config } = storage;
   const rounds = `median of ${config.rounds} rounds x ${count(config.promptIterations)}`;
@@ -341,7 +377,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const parts = new Set(
-    (process.env.BENCH_PARTS ?? 'live,cost,storage').split(',').map((part) => part.trim()),
+    (process.env.BENCH_PARTS ?? 'live,cost,storage,docs').split(',').map((part) => part.trim()),
   );
   const rows: Row[] = [];
   const results: Record<string, unknown> = { generatedAt: new Date().toISOString(), machine: machine() };
@@ -397,6 +433,12 @@ async function main(): Promise<number> {
       results.storage = storage;
       rows.push(...storageRows(storage));
     }
+    if (parts.has('docs')) {
+      const folder = process.env.BENCH_DOCS_PAGES ?? join(ROOT, '..', 'shared', 'data', 'fastapi-docs');
+      const docs = await runDocs(folder, envInt('BENCH_DOCS_ROUNDS', 50, 1));
+      results.docs = docs;
+      rows.push(...docsRows(docs, folder));
+    }
   } catch (error) {
     broken = error;
   } finally {
@@ -405,7 +447,7 @@ async function main(): Promise<number> {
   // Whatever failed after a signal failed because the cleanup pulled the servers away.
   if (interrupted) return 130;
 
-  const order = ['1 burst', '2 stream', '3 storage', '4 cost'];
+  const order = ['1 burst', '2 stream', '3 storage', '4 cost', '5 docs'];
   rows.sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part));
   results.rows = rows;
   results.seconds = (Date.now() - started) / 1000;
