@@ -6,7 +6,12 @@ import type { Logger } from '../log.js';
 import { setPhrAdrLink } from '../phr/file.js';
 import { padId, phrLabel } from '../phr/phr.js';
 import type { PhrStore } from '../phr/store.js';
-import { ADR_INDEX_ID, type AdrIndexEntry, type RecordDocument } from '../records/documents.js';
+import {
+  ADR_INDEX_ID,
+  type AdrIndexEntry,
+  type RecordDocument,
+  type RecordPlacement,
+} from '../records/documents.js';
 import { newPublicId, recordUrl } from '../records/links.js';
 import { createNumberedFile, FolderNumbers } from '../records/numbered-files.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -43,16 +48,12 @@ export type DecisionResult =
   | { ok: false; reason: 'unknown' }
   | { ok: false; reason: 'decided'; adr: AdrRef };
 
-export interface AdrServiceOptions {
+export interface AdrServiceOptions extends RecordPlacement {
   adrs: AdrStore;
   phrStore: PhrStore;
   conversations: ConversationStore;
   claude: Claude;
   model: string;
-  dataDir: string;
-  publicBaseUrl: string;
-  linkSecret: Buffer;
-  featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
   logger: Logger;
   now?: () => Date;
 }

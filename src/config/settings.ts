@@ -1,3 +1,5 @@
+import { PHR_STAGES } from '../phr/phr.js';
+
 /**
  * The settings table: every environment variable the bot reads, with the bounds and defaults of those
  * that have them. Data only; src/config/load.ts reads the environment with it.
@@ -115,15 +117,11 @@ export const ID_LISTS = {
   ALLOWED_USERS: { shape: /^[UW][A-Z0-9]{2,}$/, notAnId: 'is not a Slack id (e.g. U0123ABCD)' },
 } as const satisfies Partial<Record<ConfigVariable, IdListRule>>;
 
-/** Spec-Kit Plus stages a FEATURE_CHANNELS entry may name; `misc` when it names none. */
-export const FEATURE_STAGES: readonly string[] = [
-  'spec',
-  'plan',
-  'tasks',
-  'red',
-  'green',
-  'refactor',
-  'explainer',
-  'misc',
-];
+/**
+ * Spec-Kit Plus stages a FEATURE_CHANNELS entry may name (`misc` when it names none): the PHR stages
+ * that belong to a feature, so not `constitution` or `general`.
+ */
+export const FEATURE_STAGES: readonly string[] = PHR_STAGES.filter(
+  (stage) => stage !== 'constitution' && stage !== 'general',
+);
 export const DEFAULT_FEATURE_STAGE = 'misc';

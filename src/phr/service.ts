@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Usage } from '../claude/claude.js';
 import type { Logger } from '../log.js';
-import type { RecordDocument } from '../records/documents.js';
+import type { RecordDocument, RecordPlacement } from '../records/documents.js';
 import { newPublicId, recordUrl } from '../records/links.js';
 import { createNumberedFile, FolderNumbers } from '../records/numbered-files.js';
 import { REDACTED } from '../security/redact.js';
@@ -50,12 +50,8 @@ export interface PhrRef {
   createdAt: string;
 }
 
-export interface PhrServiceOptions {
+export interface PhrServiceOptions extends RecordPlacement {
   phrStore: PhrStore;
-  dataDir: string;
-  publicBaseUrl: string;
-  linkSecret: Buffer;
-  featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
   logger: Logger;
   now?: () => Date;
   onRecorded?: () => void;

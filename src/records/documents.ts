@@ -20,3 +20,12 @@ export interface AdrIndexEntry {
 
 /** The id under which kind `adrs` serves the ADR index. */
 export const ADR_INDEX_ID = 'index';
+
+/** Where records are written and how their links are made: the same for PHRs and ADRs. */
+export interface RecordPlacement {
+  dataDir: string;
+  publicBaseUrl: string;
+  linkSecret: Buffer;
+  /** Channels bound to a Spec-Kit Plus feature (FEATURE_CHANNELS). */
+  featureChannels: ReadonlyMap<string, { feature: string; stage: string }>;
+}
