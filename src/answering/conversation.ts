@@ -158,10 +158,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
         ...(input.sortTs ? { sortTs: input.sortTs } : {}),
       });
       const { prompt, ...grounding } = groundedRequest(input.thread, sink);
-      const log = (input.log ?? deps.logger).child({
-        channel: input.thread.channelId,
-        thread_ts: input.thread.threadTs,
-      });
+      // The caller's logger already names the channel (and the question); a line names each field once.
+      const log = input.log
+        ? input.log.child({ thread_ts: input.thread.threadTs })
+        : deps.logger.child({ channel: input.thread.channelId, thread_ts: input.thread.threadTs });
       log.info('asking claude', {
         model: deps.model,
         messages: prompt.messages.length,
@@ -270,6 +270,6 @@ function logAnswered(log: Logger, outcome: StreamOutcome, latencyMs: number): vo
 
 /** `**Sources:** [Page](link) · [Page](link)`: link text stripped of what would break the link. */
 export function sourcesLine(sources: readonly Source[]): string {
-  const links = sources.map((source) => `[${source.title.replace(/[[\]()<>*_`|]/g, '')}](${source.url})`);
+  const links = sources.map((source) => `[${source.title.replace(/[[\]<>`|\n]/g, '')}](${source.url})`);
   return `**Sources:** ${links.join(' · ')}`;
 }

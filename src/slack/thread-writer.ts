@@ -119,7 +119,7 @@ export class SlackThreadWriter implements AnswerSink {
 
   /** A step shown in the answer as it streams (through the same renderer, so it is defanged too). */
   step(text: string): void {
-    this.write(`\n\n_${text}…_\n\n`);
+    this.write(`${this.#wroteAnything ? '\n\n' : ''}_${text}…_\n\n`);
   }
 
   write(delta: string): void {

@@ -53,7 +53,7 @@ describe('answers grounded in the FastAPI docs', () => {
     expect(lastUserText(first ?? {})).toContain('where do I put startup code?');
 
     const answer = botText(h, ts);
-    expect(answer).toContain('Searching the FastAPI docs for “startup code”');
+    expect(answer.startsWith('_Searching the FastAPI docs for “startup code”…_\n\n')).toBe(true);
     expect(answer).toContain('Put startup code in a lifespan function.');
     expect(answer).toContain(`**Sources:** [Lifespan Events](${LIFESPAN})`);
 
