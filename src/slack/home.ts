@@ -53,6 +53,9 @@ const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ t
 const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text } });
 const divider: KnownBlock = { type: 'divider' };
 
+/** Where something was asked: a channel mention, or "direct message" (a DM id renders as nothing useful). */
+const place = (channelId: string) => (channelId.startsWith('D') ? 'direct message' : `<#${channelId}>`);
+
 function questionBlocks(questions: readonly HomeQuestion[]): KnownBlock[] {
   if (questions.length === 0) {
     return [
@@ -63,7 +66,7 @@ function questionBlocks(questions: readonly HomeQuestion[]): KnownBlock[] {
     .slice(0, HOME_LIMITS.questions)
     .map((q) =>
       section(
-        `*<${q.url}|${escapeMrkdwn(q.label)}>* ${inert(q.title, 200)}\n<#${q.channelId}> · ${q.createdAt.slice(0, 10)}`,
+        `*<${q.url}|${escapeMrkdwn(q.label)}>* ${inert(q.title, 200)}\n${place(q.channelId)} · ${q.createdAt.slice(0, 10)}`,
       ),
     );
 }
@@ -73,7 +76,7 @@ function adrBlocks(adrs: readonly HomeAdr[]): KnownBlock[] {
   const shown = adrs.slice(0, HOME_LIMITS.adrs);
   const blocks = shown.flatMap((adr) => [
     ...proposedBlocks(adr),
-    context(`In <#${adr.channelId}> · proposed ${adr.date}`),
+    context(`In ${place(adr.channelId)} · proposed ${adr.date}`),
   ]);
   const more = adrs.length - shown.length;
   return more > 0 ? [...blocks, context(`…and ${more} more, in their threads.`)] : blocks;

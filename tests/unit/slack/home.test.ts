@@ -53,6 +53,12 @@ describe('homeView', () => {
     expect(sections[1]).toContain('PHR-0001');
   });
 
+  it('names a direct message instead of mentioning its id', () => {
+    const shown = text(homeView(data({ questions: [{ ...question(1), channelId: 'D0001' }] })));
+    expect(shown).toContain('direct message · 2025-03-04');
+    expect(shown).not.toContain('<#D0001>');
+  });
+
   it('says so when there are no questions yet', () => {
     expect(text(homeView(data()))).toContain('You have not asked me anything yet');
   });
