@@ -21,8 +21,18 @@ export function registerAdrActions(app: App, deps: ListenerDeps): void {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
       const click = clickOf(body, action);
-      deps.logger.info('button clicked', { action: actionId, user: click.userId, channel: click.channelId });
-      deps.tasks.run(name, () => effect(click));
+      // A click on the App Home tab: the same effect, then that person's Home shows the new state.
+      const fromHome = body.view?.type === 'home';
+      deps.logger.info('button clicked', {
+        action: actionId,
+        user: click.userId,
+        channel: click.channelId,
+        ...(fromHome ? { surface: 'home' } : {}),
+      });
+      deps.tasks.run(name, async () => {
+        await effect(click);
+        if (fromHome) await deps.home?.publish(click.userId);
+      });
     });
   };
   on(ADR_ACTIONS.document, 'document ADR', (click) => deps.adrFlow.document(click));

@@ -54,7 +54,10 @@ export function createAdrFlow(deps: AdrFlowDeps) {
     }
   };
 
-  const tell = (click: Click, text: string) => postEphemeral(client, deps.logger, click, text);
+  // A click from the App Home tab has no channel to whisper in; the refreshed Home shows the outcome.
+  const tell = async (click: Click, text: string) => {
+    if (click.channelId) await postEphemeral(client, deps.logger, click, text);
+  };
 
   const refusalText = (refusal: SuggestionRefusal): string => {
     switch (refusal.reason) {

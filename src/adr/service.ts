@@ -249,6 +249,11 @@ export function createAdrService(options: AdrServiceOptions) {
       return stuck.map((suggestion) => ({ ...suggestion, state: 'pending' }));
     },
 
+    /** Proposed ADRs (waiting for an approver), newest first. */
+    proposed(limit: number): AdrRef[] {
+      return options.adrs.proposed(limit).map(ref);
+    },
+
     list(): AdrRef[] {
       return options.adrs.allAdrs().map(ref);
     },

@@ -95,6 +95,7 @@ export class AdrStore {
   readonly #adr: Database.Statement;
   readonly #adrByNumber: Database.Statement;
   readonly #allAdrs: Database.Statement;
+  readonly #proposed: Database.Statement;
   readonly #decide: Database.Statement;
   readonly #setMarkdown: Database.Statement;
 
@@ -124,6 +125,7 @@ export class AdrStore {
     this.#adr = db.prepare('SELECT * FROM adrs WHERE public_id = ?');
     this.#adrByNumber = db.prepare('SELECT * FROM adrs WHERE number = ?');
     this.#allAdrs = db.prepare('SELECT * FROM adrs ORDER BY number');
+    this.#proposed = db.prepare("SELECT * FROM adrs WHERE status = 'Proposed' ORDER BY number DESC LIMIT ?");
     this.#decide = db.prepare(`
       UPDATE adrs SET status = @status, decided_by = @decidedBy, decided_at = @decidedAt
       WHERE public_id = @publicId AND status = 'Proposed'`);
@@ -181,6 +183,11 @@ export class AdrStore {
 
   allAdrs(): Adr[] {
     return (this.#allAdrs.all() as AdrRow[]).map(toAdr);
+  }
+
+  /** ADRs still waiting for a decision, newest first. */
+  proposed(limit: number): Adr[] {
+    return (this.#proposed.all(limit) as AdrRow[]).map(toAdr);
   }
 
   /** Accepts or rejects a Proposed ADR; false when it had already been decided. */

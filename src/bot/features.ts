@@ -12,6 +12,8 @@ import { createUsage, type TeamUsage } from '../phr/usage.js';
 import { redactSecrets } from '../security/redact.js';
 import type { TextPolicy } from '../security/text-policy.js';
 import { createSlackAnswering } from '../slack/answering-port.js';
+import { type AppHome, createAppHome } from '../slack/app-home.js';
+import { createMemberCheck } from '../slack/channel-members.js';
 import { postEphemeral } from '../slack/ephemeral.js';
 import { registerListeners } from '../slack/listeners/index.js';
 import { usageText } from '../slack/texts.js';
@@ -50,9 +52,18 @@ export function buildFeatures(deps: FeatureDeps): Features {
   };
   const usage = createUsage(deps.storage.phrStore, { dailyTokenBudget: config.dailyTokenBudget, now });
   const tasks = new BackgroundTasks(logger);
-  const { adrService, adrFlow } = buildAdr(deps, userNames, tasks);
+  const { adrService, adrFlow, isApprover } = buildAdr(deps, userNames, tasks);
   const worker = buildWorker(deps, { adrFlow, userNames, textPolicy, usage });
-  listen(deps, { tasks, adrService, adrFlow, worker, textPolicy, usage });
+  const home = createAppHome({
+    client: connection.client,
+    phrService: deps.core.phrService,
+    adrService,
+    isApprover,
+    isMember: createMemberCheck(connection.client, logger),
+    docs: deps.core.docs,
+    logger,
+  });
+  listen(deps, { tasks, adrService, adrFlow, worker, textPolicy, usage, home });
   return { tasks, adrService, adrFlow, worker };
 }
 
@@ -72,16 +83,17 @@ function buildAdr(deps: FeatureDeps, userNames: UserNames, tasks: BackgroundTask
     logger,
     now,
   });
+  const isApprover = createApproverCheck(connection.client, config.adrApprovers, logger);
   const adrFlow = createAdrFlow({
     client: connection.client,
     service: adrService,
-    isApprover: createApproverCheck(connection.client, config.adrApprovers, logger),
+    isApprover,
     userNames,
     tasks,
     logger,
     onEvent: (event) => deps.core.metrics.adrEvent(event),
   });
-  return { adrService, adrFlow };
+  return { adrService, adrFlow, isApprover };
 }
 
 function buildWorker(
@@ -116,7 +128,10 @@ function buildWorker(
   });
 }
 
-function listen(deps: FeatureDeps, built: Features & { textPolicy: TextPolicy; usage: TeamUsage }): void {
+function listen(
+  deps: FeatureDeps,
+  built: Features & { textPolicy: TextPolicy; usage: TeamUsage; home: AppHome },
+): void {
   const { config, storage, core, connection } = deps;
   const { logger } = deps.options;
   const { tasks } = built;
@@ -137,6 +152,7 @@ function listen(deps: FeatureDeps, built: Features & { textPolicy: TextPolicy; u
     limits: { user: config.userQuestionsPerHour, channel: config.channelQuestionsPerHour },
     textPolicy: built.textPolicy,
     docs: core.docs,
+    home: built.home,
     usageReport: (teamId) => {
       const { today, week } = built.usage.usageWindows(teamId);
       return usageText(today, week);

@@ -50,6 +50,11 @@ export interface PhrRef {
   createdAt: string;
 }
 
+/** A PHR of one person's own question, with where it was asked. */
+export interface AskedRef extends PhrRef {
+  channelId: string;
+}
+
 export interface PhrServiceOptions extends RecordPlacement {
   phrStore: PhrStore;
   logger: Logger;
@@ -62,6 +67,8 @@ export interface PhrService {
   record(exchange: Exchange, log?: Logger): PhrRef | null;
   /** The newest PHRs of a channel, newest first. */
   recent(channelId: string, limit: number): PhrRef[];
+  /** The newest PHRs of the questions one person asked, newest first, across channels. */
+  askedBy(userId: string, limit: number): AskedRef[];
   /** The newest PHR of a thread (the one an ADR proposed there refers to). */
   latestInThread(channelId: string, threadTs: string): PhrRef | undefined;
   /** The page link for a stored PHR. */
@@ -215,6 +222,12 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
 
     recent(channelId, limit) {
       return options.phrStore.phrsForChannel(channelId, limit).map(refOf);
+    },
+
+    askedBy(userId, limit) {
+      return options.phrStore
+        .phrsOfUser(userId, limit)
+        .map((row) => ({ ...refOf(row), channelId: row.channelId }));
     },
 
     latestInThread(channelId, threadTs) {

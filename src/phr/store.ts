@@ -72,6 +72,7 @@ export class PhrStore {
   readonly #insertPhr: Database.Statement;
   readonly #phrByPublicId: Database.Statement;
   readonly #phrsForChannel: Database.Statement;
+  readonly #phrsOfUser: Database.Statement;
   readonly #updatePhrMarkdown: Database.Statement;
   readonly #latestPhrInThread: Database.Statement;
   readonly #tokensSince: Database.Statement;
@@ -98,6 +99,9 @@ export class PhrStore {
     this.#phrByPublicId = db.prepare(`SELECT ${columns} FROM phrs WHERE public_id = ?`);
     this.#phrsForChannel = db.prepare(
       `SELECT ${columns} FROM phrs WHERE channel_id = @channelId ORDER BY id DESC LIMIT @limit`,
+    );
+    this.#phrsOfUser = db.prepare(
+      `SELECT ${columns} FROM phrs WHERE user_id = @userId ORDER BY id DESC LIMIT @limit`,
     );
     this.#updatePhrMarkdown = db.prepare('UPDATE phrs SET markdown = @markdown WHERE public_id = @publicId');
     this.#tokensSince = db.prepare(
@@ -139,6 +143,11 @@ export class PhrStore {
 
   phrsForChannel(channelId: string, limit: number): PhrRow[] {
     return (this.#phrsForChannel.all({ channelId, limit }) as PhrDbRow[]).map(toPhr);
+  }
+
+  /** The newest PHRs of one asker's questions, across channels (for their App Home). */
+  phrsOfUser(userId: string, limit: number): PhrRow[] {
+    return (this.#phrsOfUser.all({ userId, limit }) as PhrDbRow[]).map(toPhr);
   }
 
   latestPhrInThread(channelId: string, threadTs: string): PhrRow | undefined {

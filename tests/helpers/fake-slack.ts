@@ -98,11 +98,21 @@ const MAX_HEADER_TEXT = 150;
 const MAX_ID = 255;
 const MAX_BUTTON_VALUE = 2_000;
 const MAX_LOADING_MESSAGES = 10;
+const MAX_VIEW_BLOCKS = 100;
+const MAX_PRIVATE_METADATA = 3_000;
 const DEFAULT_REPLIES_LIMIT = 1_000;
 
 // WebClient sends every non-scalar argument as a JSON string inside the form; these are the ones we decode.
 // (Decoding arbitrary fields would corrupt a `text` that happens to look like JSON.)
-const JSON_FIELDS = new Set(['blocks', 'chunks', 'attachments', 'metadata', 'loading_messages', 'unfurls']);
+const JSON_FIELDS = new Set([
+  'blocks',
+  'chunks',
+  'attachments',
+  'metadata',
+  'loading_messages',
+  'unfurls',
+  'view',
+]);
 
 class ApiError {
   constructor(
@@ -154,12 +164,12 @@ function checkElement(element: unknown, pointer: string): void {
 }
 
 /** Validates Block Kit against the limits the bot must respect; `invalid_blocks` names the offending pointer. */
-function checkBlocks(blocks: unknown): unknown[] | undefined {
+function checkBlocks(blocks: unknown, maxBlocks = MAX_BLOCKS): unknown[] | undefined {
   if (blocks === undefined) return undefined;
   const list = asArray(blocks);
   if (!list) fail('invalid_blocks_format', 'blocks must be a JSON array');
-  if (list.length > MAX_BLOCKS)
-    fail('invalid_blocks', `no more than ${MAX_BLOCKS} items allowed [json-pointer:/blocks]`);
+  if (list.length > maxBlocks)
+    fail('invalid_blocks', `no more than ${maxBlocks} items allowed [json-pointer:/blocks]`);
   let markdownTotal = 0;
   list.forEach((item, i) => {
     const block = asRecord(item);
@@ -213,6 +223,30 @@ function checkBlocks(blocks: unknown): unknown[] | undefined {
     fail('invalid_blocks', `markdown blocks total ${markdownTotal} characters, more than ${MAX_MARKDOWN}`);
   }
   return list;
+}
+
+/**
+ * A Home tab view as views.publish takes it: `type: 'home'`, a blocks array (at most 100, each checked
+ * as message blocks are), block ids unique, no modal-only fields, private_metadata within its limit.
+ */
+function checkHomeView(value: unknown): { type: 'home'; blocks: unknown[] } & Record<string, unknown> {
+  const view = asRecord(value);
+  if (!view) fail('invalid_arguments', 'missing required field: view');
+  if (view.type !== 'home') fail('invalid_arguments', 'view.type must be home [json-pointer:/view/type]');
+  for (const key of ['title', 'submit', 'close'] as const) {
+    if (view[key] !== undefined)
+      fail('invalid_arguments', `home views have no ${key} [json-pointer:/view/${key}]`);
+  }
+  const metadata = asString(view.private_metadata);
+  if (metadata !== undefined && metadata.length > MAX_PRIVATE_METADATA) {
+    fail('invalid_arguments', 'private_metadata too long [json-pointer:/view/private_metadata]');
+  }
+  const blocks =
+    checkBlocks(view.blocks ?? fail('invalid_arguments', 'missing blocks'), MAX_VIEW_BLOCKS) ?? [];
+  const ids = blocks.map((block) => asString(asRecord(block)?.block_id)).filter((id) => id !== undefined);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate !== undefined) fail('duplicate_block_id', `block_id ${duplicate} is used twice`);
+  return { ...view, type: 'home', blocks };
 }
 
 /** The markdown text one stream call carries: `markdown_text` plus `markdown_text` chunks. */
@@ -394,6 +428,10 @@ export class FakeSlack {
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly users = new Map<string, { name: string; real_name?: string }>();
   readonly notInChannel = new Set<string>();
+  /** Channel members for conversations.members; a channel not listed answers channel_not_found. */
+  readonly channelMembers = new Map<string, string[]>();
+  /** The Home tab last published for each user (views.publish). */
+  readonly homeViews = new Map<string, { type: 'home'; blocks: unknown[] }>();
   /** User groups (S…) and their members, for usergroups.users.list. */
   readonly userGroups = new Map<string, Set<string>>();
   readonly socket: FakeSocketMode;
@@ -730,6 +768,10 @@ export class FakeSlack {
       case 'reactions.add':
       case 'reactions.remove':
         return this.reaction(method, args);
+      case 'views.publish':
+        return this.publishView(args);
+      case 'conversations.members':
+        return this.members(args);
       case 'apps.connections.open': {
         const ticket = nextUuid();
         this.tickets.add(ticket);
@@ -926,6 +968,27 @@ export class FakeSlack {
             },
           }
         : {}),
+    };
+  }
+
+  private publishView(args: Record<string, unknown>): Record<string, unknown> {
+    const user = requireString(args, 'user_id');
+    if (!this.users.has(user)) fail('user_not_found');
+    const view = checkHomeView(args.view);
+    this.homeViews.set(user, view);
+    return { view: { id: `V${user}`, team_id: this.teamId, ...view } };
+  }
+
+  /** Pages of `limit` (default 100) members; the cursor is the next offset. */
+  private members(args: Record<string, unknown>): Record<string, unknown> {
+    const members = this.channelMembers.get(requireString(args, 'channel'));
+    if (!members) fail('channel_not_found');
+    const limit = Number(args.limit ?? 100) || 100;
+    const start = Number(optionalString(args, 'cursor') ?? 0);
+    const next = start + limit;
+    return {
+      members: members.slice(start, next),
+      response_metadata: { next_cursor: next < members.length ? String(next) : '' },
     };
   }
 

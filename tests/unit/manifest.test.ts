@@ -16,7 +16,11 @@ interface Manifest {
   };
   features: {
     bot_user: { display_name: string; always_online: boolean };
-    app_home: { messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
+    app_home: {
+      home_tab_enabled: boolean;
+      messages_tab_enabled: boolean;
+      messages_tab_read_only_enabled: boolean;
+    };
     slash_commands: { command: string; description: string; usage_hint: string; should_escape: boolean }[];
   };
   oauth_config: { scopes: { bot: string[] } };
@@ -58,6 +62,11 @@ describe('manifest.yml', () => {
     });
   });
 
+  it('enables the Home tab and keeps the Messages tab for DMs', () => {
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
+  });
+
   it('requests exactly the bot scopes the bot uses', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
@@ -71,13 +80,16 @@ describe('manifest.yml', () => {
         'assistant:write',
         'users:read',
         'usergroups:read',
+        // conversations.members for the Home tab's ADRs (public, private channels).
+        'channels:read',
+        'groups:read',
       ].sort(),
     );
   });
 
   it('subscribes to mentions and messages in channels, private channels and DMs', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
-      ['app_mention', 'message.channels', 'message.groups', 'message.im'].sort(),
+      ['app_mention', 'message.channels', 'message.groups', 'message.im', 'app_home_opened'].sort(),
     );
   });
 

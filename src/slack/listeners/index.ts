@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { registerAdrActions } from '../../adr/actions.js';
 import { registerCommand } from './command.js';
+import { registerHome } from './home.js';
 import type { ListenerDeps } from './intake.js';
 import { mentionListener } from './mention.js';
 import { messageListener } from './message.js';
@@ -12,6 +13,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerEvents(app, deps);
   registerCommand(app, deps);
   registerAdrActions(app, deps);
+  registerHome(app, deps);
 }
 
 /**

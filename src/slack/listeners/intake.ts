@@ -9,6 +9,7 @@ import type { Logger } from '../../log.js';
 import type { PhrService } from '../../phr/service.js';
 import { prepareText, type TextPolicy, withAttachmentNote } from '../../security/text-policy.js';
 import type { ConversationStore } from '../../store/conversation-store.js';
+import type { AppHome } from '../app-home.js';
 
 export interface ListenerDeps {
   inbox: InboxStore;
@@ -23,6 +24,8 @@ export interface ListenerDeps {
   textPolicy: TextPolicy;
   /** The docs index, for `/fastapi docs`. */
   docs: Pick<DocsLibrary, 'status' | 'current'>;
+  /** The App Home tab (published on app_home_opened and after a decision made from it). */
+  home?: AppHome;
   /** The text of `/fastapi usage` for a workspace. */
   usageReport: (teamId: string) => string;
   /** Tells one person something privately (an ephemeral message), in the background. */
