@@ -6,6 +6,7 @@ import type { Agent } from '../agents/load.js';
 import { createAnswerQuestion } from '../answering/answer-question.js';
 import { BackgroundTasks } from '../background.js';
 import type { Config } from '../config/load.js';
+import { createFeedbackService, type FeedbackService } from '../feedback/service.js';
 import { createAdmission } from '../inbox/admission.js';
 import { createWorker, type Worker } from '../inbox/worker.js';
 import { createUsage, type TeamUsage } from '../phr/usage.js';
@@ -37,6 +38,7 @@ export interface Features {
   adrService: AdrService;
   adrFlow: AdrFlow;
   worker: Worker;
+  feedback: FeedbackService;
 }
 
 /** The ADR flow, the answering worker, and the Slack listeners that feed them. */
@@ -52,8 +54,16 @@ export function buildFeatures(deps: FeatureDeps): Features {
   const tasks = new BackgroundTasks(logger);
   const { adrService, adrFlow } = buildAdr(deps, userNames, tasks);
   const worker = buildWorker(deps, { adrFlow, userNames, textPolicy, usage });
-  listen(deps, { tasks, adrService, adrFlow, worker, textPolicy, usage });
-  return { tasks, adrService, adrFlow, worker };
+  const feedback = createFeedbackService({
+    store: deps.storage.feedback,
+    textPolicy,
+    logger,
+    now,
+    onVote: (vote) => deps.core.metrics.feedbackVote(vote),
+    onComment: () => deps.core.metrics.feedbackComment(),
+  });
+  listen(deps, { tasks, adrService, adrFlow, worker, feedback, textPolicy, usage });
+  return { tasks, adrService, adrFlow, worker, feedback };
 }
 
 function buildAdr(deps: FeatureDeps, userNames: UserNames, tasks: BackgroundTasks) {
@@ -127,6 +137,7 @@ function listen(deps: FeatureDeps, built: Features & { textPolicy: TextPolicy; u
     phrService: core.phrService,
     adrService: built.adrService,
     adrFlow: built.adrFlow,
+    feedback: built.feedback,
     tasks,
     admission: createAdmission({
       allowedChannels: config.allowedChannels,
@@ -139,7 +150,7 @@ function listen(deps: FeatureDeps, built: Features & { textPolicy: TextPolicy; u
     docs: core.docs,
     usageReport: (teamId) => {
       const { today, week } = built.usage.usageWindows(teamId);
-      return usageText(today, week);
+      return usageText(today, week, built.feedback.recentCounts(teamId, 7));
     },
     events: {
       accepted: (source) => core.metrics.questionAccepted(source),
