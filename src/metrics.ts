@@ -21,6 +21,8 @@ export const METRIC_NAMES = {
   phrsWritten: 'fastapi_bot_phrs_written_total',
   adrEvents: 'fastapi_bot_adr_events_total',
   questionsAccepted: 'fastapi_bot_questions_accepted_total',
+  feedbackVotes: 'fastapi_bot_feedback_votes_total',
+  feedbackComments: 'fastapi_bot_feedback_comments_total',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
@@ -75,6 +77,9 @@ export interface Metrics {
   phrWritten(): void;
   adrEvent(event: AdrEvent): void;
   questionAccepted(source: QuestionSource): void;
+  /** A 👍 or 👎 under an answer (a changed vote counts again). */
+  feedbackVote(vote: 'positive' | 'negative'): void;
+  feedbackComment(): void;
   /** The Prometheus text exposition of this instance's registry. */
   render(): Promise<{ contentType: string; body: string }>;
   /** This instance's own registry, for tests and for adding metrics next to these. */
@@ -102,6 +107,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   );
   const { deduplicated, ignored, slackErrors, slackRateLimited, phrs, adrs, accepted } =
     eventCounters(registers);
+  const feedback = feedbackCounters(registers);
 
   // A negative or NaN observation would make prom-client throw (counters) or corrupt sums (histograms);
   // a metrics call must never break the answer path, so such values are dropped.
@@ -140,6 +146,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     phrWritten: () => phrs.inc(),
     adrEvent: (event) => adrs.inc({ event }),
     questionAccepted: (source) => accepted.inc({ source }),
+    feedbackVote: (vote) => feedback.votes.inc({ vote }),
+    feedbackComment: () => feedback.comments.inc(),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }
@@ -228,6 +236,22 @@ function eventCounters(registers: Registry[]) {
       name: METRIC_NAMES.questionsAccepted,
       help: 'Questions accepted into the inbox, by source.',
       labelNames: ['source'] as const,
+      registers,
+    }),
+  };
+}
+
+function feedbackCounters(registers: Registry[]) {
+  return {
+    votes: new Counter({
+      name: METRIC_NAMES.feedbackVotes,
+      help: 'Feedback clicks on answers, by vote (a changed vote counts again).',
+      labelNames: ['vote'] as const,
+      registers,
+    }),
+    comments: new Counter({
+      name: METRIC_NAMES.feedbackComments,
+      help: 'Comments left with negative feedback.',
       registers,
     }),
   };

@@ -39,12 +39,4 @@ export function registerAdrActions(app: App, deps: ListenerDeps): void {
   on(ADR_ACTIONS.dismiss, 'dismiss ADR suggestion', (click) => deps.adrFlow.dismiss(click));
   on(ADR_ACTIONS.accept, 'accept ADR', (click) => deps.adrFlow.decide(click, 'Accepted'));
   on(ADR_ACTIONS.reject, 'reject ADR', (click) => deps.adrFlow.decide(click, 'Rejected'));
-  // Buttons of older cards or other apps: acknowledged at once, so Slack neither waits nor retries.
-  const known = new Set<string>(Object.values(ADR_ACTIONS));
-  app.action({ type: 'block_actions' }, async ({ ack, action }) => {
-    const id = (action as { action_id?: string }).action_id ?? '';
-    if (known.has(id)) return;
-    await ack();
-    deps.logger.info('event ignored', { action: id.slice(0, 60), reason: 'unknown_action' });
-  });
 }

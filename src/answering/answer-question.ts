@@ -2,6 +2,7 @@ import { detectAdrSuggestions } from '../adr/suggestion.js';
 import type { InboxStore, Question } from '../inbox/store.js';
 import type { Logger } from '../log.js';
 import type { PhrService } from '../phr/service.js';
+import { newPublicId } from '../records/links.js';
 import { isWordless } from '../security/text-policy.js';
 import type { ConversationStore, ThreadKey } from '../store/conversation-store.js';
 import type { Conversation } from './conversation.js';
@@ -108,7 +109,9 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     signal: AbortSignal,
     log: Logger,
   ) {
-    const sink = port.sink(question, thread, (ts) => deps.inbox.setPartial(question.id, ts));
+    // The record's id exists before the answer, so the answer's feedback buttons can carry it.
+    const recordId = newPublicId();
+    const sink = port.sink(question, thread, (ts) => deps.inbox.setPartial(question.id, ts), recordId);
     const userName = await port.userName(question.userId);
     const messageTs = question.source === 'command' ? null : question.messageKey;
     const outcome = await deps.conversation.answer(
@@ -138,6 +141,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     // After the answer is complete and the question closed: a record can neither delay nor undo it.
     const phr = deps.phrService.record(
       {
+        publicId: recordId,
         surface: port.surface,
         command: port.commandLabel(question),
         userName,

@@ -21,8 +21,16 @@ export interface AnsweringPort {
   openThread(question: Question): Promise<string | null>;
   /** Earlier messages of a thread the bot joins late, before `beforeTs`: root first, oldest to newest. */
   readEarlier(thread: ThreadKey, beforeTs: string): Promise<EarlierMessage[]>;
-  /** Where an answer streams to; `onFirstMessage` gets the id of its first message once it exists. */
-  sink(question: Question, thread: ThreadKey, onFirstMessage: (ts: string) => void): AnswerSink;
+  /**
+   * Where an answer streams to; `onFirstMessage` gets the id of its first message once it exists.
+   * `recordId` is the public id the answer's PHR will have: the surface may offer feedback on it.
+   */
+  sink(
+    question: Question,
+    thread: ThreadKey,
+    onFirstMessage: (ts: string) => void,
+    recordId?: string,
+  ): AnswerSink;
   /** A fixed notice in the thread; returns its message id when it was posted. */
   notify(thread: ThreadKey, notice: ThreadNotice): Promise<string | null>;
   /** A restart cut an answer short at `ts`: say so there. Never throws. */

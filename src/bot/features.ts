@@ -6,6 +6,7 @@ import type { Agent } from '../agents/load.js';
 import { createAnswerQuestion } from '../answering/answer-question.js';
 import { BackgroundTasks } from '../background.js';
 import type { Config } from '../config/load.js';
+import { createFeedbackService, type FeedbackService } from '../feedback/service.js';
 import { createAdmission } from '../inbox/admission.js';
 import { createWorker, type Worker } from '../inbox/worker.js';
 import { createUsage, type TeamUsage } from '../phr/usage.js';
@@ -39,6 +40,7 @@ export interface Features {
   adrService: AdrService;
   adrFlow: AdrFlow;
   worker: Worker;
+  feedback: FeedbackService;
 }
 
 /** The ADR flow, the answering worker, and the Slack listeners that feed them. */
@@ -63,8 +65,16 @@ export function buildFeatures(deps: FeatureDeps): Features {
     docs: deps.core.docs,
     logger,
   });
-  listen(deps, { tasks, adrService, adrFlow, worker, textPolicy, usage, home });
-  return { tasks, adrService, adrFlow, worker };
+  const feedback = createFeedbackService({
+    store: deps.storage.feedback,
+    textPolicy,
+    logger,
+    now,
+    onVote: (vote) => deps.core.metrics.feedbackVote(vote),
+    onComment: () => deps.core.metrics.feedbackComment(),
+  });
+  listen(deps, { tasks, adrService, adrFlow, worker, feedback, textPolicy, usage, home });
+  return { tasks, adrService, adrFlow, worker, feedback };
 }
 
 function buildAdr(deps: FeatureDeps, userNames: UserNames, tasks: BackgroundTasks) {
@@ -142,6 +152,7 @@ function listen(
     phrService: core.phrService,
     adrService: built.adrService,
     adrFlow: built.adrFlow,
+    feedback: built.feedback,
     tasks,
     admission: createAdmission({
       allowedChannels: config.allowedChannels,
@@ -155,7 +166,7 @@ function listen(
     home: built.home,
     usageReport: (teamId) => {
       const { today, week } = built.usage.usageWindows(teamId);
-      return usageText(today, week);
+      return usageText(today, week, built.feedback.recentCounts(teamId, 7));
     },
     events: {
       accepted: (source) => core.metrics.questionAccepted(source),

@@ -40,7 +40,11 @@ export function serveHttp(deps: HttpDeps): Http {
   const recordPages = createRecordPages({
     secret: deps.storage.linkSecret,
     publicBaseUrl: config.publicBaseUrl,
-    lookup: (kind, id) => (kind === 'phr' ? deps.phrService.document(id) : features.adrService.document(id)),
+    lookup: (kind, id) => {
+      if (kind !== 'phr') return features.adrService.document(id);
+      const document = deps.phrService.document(id);
+      return document && { ...document, feedback: features.feedback.summary(id) };
+    },
     adrIndex: () => features.adrService.indexEntries(),
   });
   const readinessProbe = openReadinessProbe(config.databasePath);

@@ -65,6 +65,7 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         conversations: storage.store,
         inbox: storage.inbox,
         phrStore: storage.phrStore,
+        feedback: storage.feedback,
         dataDir: config.dataDir,
         logger,
         now,

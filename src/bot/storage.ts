@@ -1,4 +1,5 @@
 import type { Config } from '../config/load.js';
+import { FeedbackStore } from '../feedback/store.js';
 import { InboxStore } from '../inbox/store.js';
 import type { Logger } from '../log.js';
 import { linkSecretFrom } from '../phr/service.js';
@@ -11,6 +12,8 @@ export interface Storage {
   inbox: InboxStore;
   store: ConversationStore;
   phrStore: PhrStore;
+  /** Votes and comments on answers. */
+  feedback: FeedbackStore;
   /** Signs record links: RECORDS_LINK_SECRET, or the one generated on first start. */
   linkSecret: Buffer;
   /** Stops background checkpoints and closes the database. */
@@ -34,6 +37,7 @@ export async function openStorage(config: Config, logger: Logger, now: () => Dat
       inbox: new InboxStore(db, now),
       store: new ConversationStore(db, now),
       phrStore,
+      feedback: new FeedbackStore(db, now),
       linkSecret: linkSecretFrom(phrStore, config.recordsLinkSecret),
       close,
     };

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FeedbackStore } from '../feedback/store.js';
 import type { InboxStore } from '../inbox/store.js';
 import type { Logger } from '../log.js';
 import type { PhrStore } from '../phr/store.js';
@@ -10,14 +11,16 @@ export interface RetentionOptions {
   conversations: ConversationStore;
   inbox: InboxStore;
   phrStore: PhrStore;
+  /** Votes and their comments on answers. */
+  feedback?: Pick<FeedbackStore, 'deleteBefore'>;
   dataDir: string;
   logger: Logger;
   now?: () => Date;
 }
 
 /**
- * RETENTION_DAYS: thread turns, closed questions and PHRs (rows and files) older than the limit are
- * deleted. ADRs are decisions, not conversation, and are kept.
+ * RETENTION_DAYS: thread turns, closed questions, PHRs (rows and files) and feedback votes and
+ * comments older than the limit are deleted. ADRs are decisions, not conversation, and are kept.
  */
 export function createRetention(options: RetentionOptions): { run(): void } {
   const now = options.now ?? (() => new Date());
@@ -29,11 +32,13 @@ export function createRetention(options: RetentionOptions): { run(): void } {
       const questions = options.inbox.deleteClosedBefore(before);
       const files = options.phrStore.deletePhrsBefore(before);
       for (const file of files) rmSync(join(options.dataDir, file), { force: true });
+      const votes = options.feedback?.deleteBefore(before) ?? 0;
       options.logger.info('retention applied', {
         before: before.toISOString(),
         turns,
         questions,
         phrs: files.length,
+        votes,
       });
     },
   };

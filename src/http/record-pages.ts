@@ -209,8 +209,19 @@ ${bodyHasTitle ? '' : html`<h1>${record.title}</h1>`}
 <p class="actions"><a href="${download}" download>Download markdown</a></p>
 </header>
 ${meta}<article>
-${markdownToHtml(body)}</article>`,
+${markdownToHtml(body)}</article>
+${record.feedback ? feedbackSection(record.feedback) : ''}`,
   });
+}
+
+/** Votes and comments on the answer: counts, then each comment as plain (escaped) text. */
+function feedbackSection(feedback: NonNullable<RecordDocument['feedback']>): SafeHtml {
+  const comments = feedback.comments.map((comment) => html`<li>${comment}</li>\n`);
+  return html`<section aria-label="Feedback">
+<h2>Feedback</h2>
+<p>Feedback: 👍 ${feedback.positive} · 👎 ${feedback.negative}</p>
+${comments.length ? html`<ul class="feedback-comments">\n${comments}</ul>` : ''}
+</section>`;
 }
 
 const STATUS_CLASSES = ['accepted', 'proposed', 'rejected', 'deprecated', 'superseded'] as const;

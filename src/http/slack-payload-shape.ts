@@ -53,6 +53,7 @@ export function commandVerdict(fields: Json): Verdict {
 
 export function interactionVerdict(payload: unknown): Verdict {
   if (!isObject(payload)) return refuse('payload is not an object');
+  if (payload.type === 'view_submission') return viewVerdict(payload);
   if (payload.type !== 'block_actions')
     return ignore(`unhandled interaction ${String(payload.type).slice(0, 40)}`);
   if (!Array.isArray(payload.actions) || !payload.actions.every(isObject))
@@ -64,5 +65,16 @@ export function interactionVerdict(payload: unknown): Verdict {
       return refuse(`${key} has the wrong type`);
     }
   }
+  return PASS;
+}
+
+/** A modal's submission (the feedback comment): Bolt reads the view's callback id, state and user. */
+function viewVerdict(payload: Json): Verdict {
+  const view = payload.view;
+  if (!isObject(view) || !isString(view.callback_id)) return refuse('view without a callback_id');
+  if (view.state !== undefined && !isObject(view.state)) return refuse('view.state has the wrong type');
+  if (!isObject(payload.user) || !isString(payload.user.id)) return refuse('view without a user');
+  if (payload.team !== null && payload.team !== undefined && !isObject(payload.team))
+    return refuse('team has the wrong type');
   return PASS;
 }

@@ -15,6 +15,8 @@ import { topicLabels } from './topics.js';
 
 /** One answered question, as the surfaces (Slack, `npm run ask`) know it. */
 export interface Exchange {
+  /** The record's public id when the surface already showed it (feedback buttons); else a new one. */
+  publicId?: string;
   surface: 'slack' | 'cli';
   /** How the question was asked: "@mention", "/fastapi", "thread reply", "direct message", "npm run ask". */
   command: string;
@@ -112,7 +114,7 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
         // A redaction marker is not a topic.
         const title = phrTitle(exchange.prompt.replaceAll(REDACTED, ' '));
         const createdAt = now();
-        const publicId = newPublicId();
+        const publicId = exchange.publicId ?? newPublicId();
         const base: Omit<PhrRecord, 'id'> = {
           title,
           stage,

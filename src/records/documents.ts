@@ -7,6 +7,8 @@ export interface RecordDocument {
   fileName: string;
   /** Parsed front matter, shown as a table; the page drops the front matter block from the body. */
   frontMatter?: Record<string, unknown>;
+  /** Votes and comments on the answer a PHR records (comments already redacted). */
+  feedback?: { positive: number; negative: number; comments: string[] };
 }
 
 export interface AdrIndexEntry {

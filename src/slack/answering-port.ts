@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AdrFlow } from '../adr/flow.js';
 import type { AnsweringPort, EarlierMessage } from '../answering/port.js';
 import { UnpostableError } from '../answering/port.js';
+import { feedbackBlock } from '../feedback/cards.js';
 import type { Question } from '../inbox/store.js';
 import type { Logger } from '../log.js';
 import { prepareText, type TextPolicy } from '../security/text-policy.js';
@@ -164,7 +165,7 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
       return turns;
     },
 
-    sink(question, thread, onFirstMessage) {
+    sink(question, thread, onFirstMessage, recordId) {
       return new SlackThreadWriter({
         client,
         target: {
@@ -176,6 +177,7 @@ export function createSlackAnswering(deps: SlackAnsweringDeps): AnsweringPort {
         },
         logger: logger.child({ question_id: question.id }),
         onFirstMessage,
+        ...(recordId ? { endBlocks: [feedbackBlock(recordId)] } : {}),
         ...(deps.flushIntervalMs !== undefined ? { flushIntervalMs: deps.flushIntervalMs } : {}),
         ...(deps.onSlackError ? { onSlackError: deps.onSlackError } : {}),
       });

@@ -64,7 +64,11 @@ export function adrListText(adrs: readonly AdrRef[], indexUrl: string): string {
 }
 
 /** The ephemeral answer to `/fastapi usage`: today and the last 7 days, per channel. */
-export function usageText(today: readonly UsageRow[], week: readonly UsageRow[]): string {
+export function usageText(
+  today: readonly UsageRow[],
+  week: readonly UsageRow[],
+  feedback?: { positive: number; negative: number },
+): string {
   const total = (rows: readonly UsageRow[]) =>
     rows.reduce(
       (sum, row) => ({
@@ -86,6 +90,7 @@ export function usageText(today: readonly UsageRow[], week: readonly UsageRow[])
     line('Last 7 days', week),
     ...(week.length ? ['*By channel, last 7 days*'] : []),
     ...week.map((row) => `• <#${row.channelId}>: ${row.answers} answers · ${usd(row.costUsd)}`),
+    ...(feedback ? [`Feedback, last 7 days: 👍 ${feedback.positive} · 👎 ${feedback.negative}`] : []),
     '_Costs are estimates from the bot’s price table (MODEL_PRICES_JSON overrides it)._',
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import type { ChatStopStreamArguments, WebClient } from '@slack/web-api';
 import type { AnswerSink, SinkResult } from '../answering/answer-sink.js';
 import { UnpostableError } from '../answering/port.js';
 import type { Logger } from '../log.js';
@@ -7,6 +7,9 @@ import { createMarkdownStream } from './markdown/convert.js';
 import { openFenceAt } from './markdown/fences.js';
 import { escapeMrkdwn } from './markdown/mrkdwn.js';
 import { SLACK_MARKDOWN_LIMIT } from './markdown/split.js';
+
+/** Blocks that end an answer: its feedback buttons. */
+export type EndBlocks = NonNullable<ChatStopStreamArguments['blocks']>;
 
 export interface ThreadTarget {
   channel: string;
@@ -33,6 +36,8 @@ export interface ThreadWriterOptions {
   onFirstMessage?: (ts: string) => void;
   /** Reports a failed Slack call (for metrics). */
   onSlackError?: (method: string, code: string) => void;
+  /** Blocks ending a finished answer's last message: with chat.stopStream, or a last chat.update. */
+  endBlocks?: EndBlocks;
 }
 
 /** Slack errors that mean nothing can be posted in this thread at all. */
@@ -77,6 +82,7 @@ export class SlackThreadWriter implements AnswerSink {
   readonly #flushIntervalMs: number;
   readonly #onFirstMessage: ((ts: string) => void) | undefined;
   readonly #onSlackError: ((method: string, code: string) => void) | undefined;
+  readonly #endBlocks: EndBlocks | undefined;
   readonly #renderer = createMarkdownStream();
   #mode: 'stream' | 'post' = 'stream';
   #pending = '';
@@ -99,6 +105,7 @@ export class SlackThreadWriter implements AnswerSink {
     this.#flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.#onFirstMessage = options.onFirstMessage;
     this.#onSlackError = options.onSlackError;
+    this.#endBlocks = options.endBlocks?.length ? options.endBlocks : undefined;
   }
 
   async thinking(): Promise<void> {
@@ -132,7 +139,7 @@ export class SlackThreadWriter implements AnswerSink {
     if (!this.#wroteAnything) this.#enqueue('_(Claude returned an empty answer; please try rephrasing.)_');
     if (note) this.#enqueue(`\n\n${note}`);
     await this.#drain();
-    await this.#closeCurrent();
+    await this.#closeCurrent(this.#endBlocks);
     return { answerTs: this.#firstTs };
   }
 
@@ -310,18 +317,38 @@ export class SlackThreadWriter implements AnswerSink {
     }
   }
 
-  async #closeCurrent(): Promise<void> {
+  async #closeCurrent(endBlocks?: EndBlocks): Promise<void> {
     const current = this.#current;
+    if (endBlocks && !current.streaming) return this.#endPosted(endBlocks);
     if (!current.ts || !current.streaming) return;
     current.streaming = false;
     try {
       await this.#call('chat.stopStream', () =>
-        this.#client.chat.stopStream({ channel: this.#target.channel, ts: current.ts as string }),
+        this.#client.chat.stopStream({
+          channel: this.#target.channel,
+          ts: current.ts as string,
+          ...(endBlocks ? { blocks: endBlocks } : {}),
+        }),
       );
     } catch (error) {
       if (error instanceof UnpostableError) throw error;
-      // The text is already there; Slack ends an idle stream on its own.
+      // The text is already there; Slack ends an idle stream on its own (sooner without the blocks).
       this.#log.warn('stopping the stream failed', { error, slack_error: slackReason(error) });
+      if (endBlocks) await this.#stopQuietly(current.ts as string);
+    }
+  }
+
+  /** A posted (not streamed) answer's last message gets the end blocks after its text. */
+  async #endPosted(endBlocks: EndBlocks): Promise<void> {
+    const { ts, text } = this.#current;
+    if (!ts) return;
+    const blocks = [{ type: 'markdown' as const, text }, ...endBlocks];
+    const update = { channel: this.#target.channel, ts, text: fallbackText(text), blocks };
+    try {
+      await this.#call('chat.update', () => this.#client.chat.update(update));
+    } catch (error) {
+      if (error instanceof UnpostableError) throw error;
+      this.#log.warn('answer end blocks not added', { error, slack_error: slackReason(error) });
     }
   }
 

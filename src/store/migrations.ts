@@ -191,4 +191,20 @@ export const MIGRATIONS: readonly string[] = [
   -- answer is addressed to it (chat.startStream's recipient_team_id).
   ALTER TABLE questions ADD COLUMN user_team_id TEXT;
   `,
+  `
+  -- Feedback on answers: one vote per person per answer (a later click replaces it), keyed by the
+  -- public id of the answer's PHR, which the answer's buttons carry; a negative vote's comment, redacted.
+  CREATE TABLE feedback_votes (
+    phr_public_id TEXT NOT NULL,
+    user_id       TEXT NOT NULL,
+    team_id       TEXT,
+    vote          TEXT NOT NULL CHECK (vote IN ('positive', 'negative')),
+    comment       TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (phr_public_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX feedback_by_team_age ON feedback_votes (team_id, updated_at);
+  CREATE INDEX feedback_by_age ON feedback_votes (updated_at);
+  `,
 ];

@@ -215,6 +215,9 @@ function checkBlocks(blocks: unknown, maxBlocks = MAX_BLOCKS): unknown[] | undef
           checkElement(el, `${pointer}/elements/${j}`);
         });
         break;
+      case 'context_actions':
+        checkContextActions(block, pointer);
+        break;
       default:
         break;
     }
@@ -247,6 +250,80 @@ function checkHomeView(value: unknown): { type: 'home'; blocks: unknown[] } & Re
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate !== undefined) fail('duplicate_block_id', `block_id ${duplicate} is used twice`);
   return { ...view, type: 'home', blocks };
+}
+
+const MAX_CONTEXT_ACTIONS = 5;
+const MAX_ACCESSIBILITY_LABEL = 75;
+
+/** A `context_actions` block: up to 5 feedback or icon buttons; feedback buttons need both halves. */
+function checkContextActions(block: Record<string, unknown>, pointer: string): void {
+  const elements = asArray(block.elements);
+  if (!elements?.length || elements.length > MAX_CONTEXT_ACTIONS)
+    fail('invalid_blocks', `1 to ${MAX_CONTEXT_ACTIONS} elements [json-pointer:${pointer}/elements]`);
+  elements.forEach((item, j) => {
+    const el = asRecord(item);
+    const at = `${pointer}/elements/${j}`;
+    if (el?.type !== 'feedback_buttons' && el?.type !== 'icon_button')
+      fail('invalid_blocks', `unsupported element type [json-pointer:${at}/type]`);
+    checkElement(el, at);
+    if (el.type !== 'feedback_buttons') return;
+    if (asString(el.action_id) === undefined)
+      fail('invalid_blocks', `missing action_id [json-pointer:${at}]`);
+    for (const half of ['positive_button', 'negative_button'] as const) {
+      const button = asRecord(el[half]);
+      const text = asRecord(button?.text);
+      if (!button || text?.type !== 'plain_text' || !asString(text.text))
+        fail('invalid_blocks', `missing plain_text text [json-pointer:${at}/${half}/text]`);
+      const value = asString(button.value);
+      if (!value || value.length > MAX_BUTTON_VALUE)
+        fail(
+          'invalid_blocks',
+          `value must be 1 to ${MAX_BUTTON_VALUE} characters [json-pointer:${at}/${half}/value]`,
+        );
+      const label = button.accessibility_label;
+      if (label !== undefined && (asString(label)?.length ?? 0) > MAX_ACCESSIBILITY_LABEL)
+        fail(
+          'invalid_blocks',
+          `accessibility_label too long [json-pointer:${at}/${half}/accessibility_label]`,
+        );
+    }
+  });
+}
+
+const MAX_VIEW_TITLE = 24;
+
+/** A modal as views.open takes it: type, short plain_text title, blocks, and a submit button for inputs. */
+function checkModal(value: unknown): Record<string, unknown> {
+  const view = asRecord(value);
+  if (!view) fail('invalid_arguments', 'missing required field: view');
+  if (view.type !== 'modal') fail('invalid_arguments', 'view.type must be modal [json-pointer:/view/type]');
+  const title = asRecord(view.title);
+  if (
+    title?.type !== 'plain_text' ||
+    !asString(title.text) ||
+    (asString(title.text)?.length ?? 0) > MAX_VIEW_TITLE
+  )
+    fail(
+      'invalid_arguments',
+      `title must be plain_text, 1 to ${MAX_VIEW_TITLE} chars [json-pointer:/view/title]`,
+    );
+  const blocks = asArray(view.blocks);
+  if (!blocks || blocks.length > MAX_VIEW_BLOCKS) fail('invalid_arguments', 'view.blocks must be a list');
+  if ((asString(view.private_metadata)?.length ?? 0) > MAX_PRIVATE_METADATA)
+    fail('invalid_arguments', 'private_metadata too long [json-pointer:/view/private_metadata]');
+  const inputs = blocks.map(asRecord).filter((block) => block?.type === 'input');
+  if (inputs.length > 0 && asRecord(view.submit)?.type !== 'plain_text')
+    fail('invalid_arguments', 'a view with inputs needs a plain_text submit [json-pointer:/view/submit]');
+  for (const input of inputs) {
+    const element = asRecord(input?.element);
+    if (
+      asRecord(input?.label)?.type !== 'plain_text' ||
+      !asString(element?.type) ||
+      !asString(element?.action_id)
+    )
+      fail('invalid_arguments', 'an input needs a plain_text label and an element with an action_id');
+  }
+  return view;
 }
 
 /** The markdown text one stream call carries: `markdown_text` plus `markdown_text` chunks. */
@@ -772,6 +849,11 @@ export class FakeSlack {
         return this.publishView(args);
       case 'conversations.members':
         return this.members(args);
+      case 'views.open': {
+        if (!/^[\w.-]+$/.test(requireString(args, 'trigger_id'))) fail('invalid_trigger_id');
+        const view = checkModal(args.view);
+        return { view: { ...view, id: `V${nextUuid().slice(0, 8).toUpperCase()}`, team_id: this.teamId } };
+      }
       case 'apps.connections.open': {
         const ticket = nextUuid();
         this.tickets.add(ticket);

@@ -388,3 +388,65 @@ export function blockActionsPayload(o: {
     ...(o.response_url !== undefined ? { response_url: o.response_url } : {}),
   };
 }
+
+/** A click on a feedback button: `block_actions` whose action is `feedback_buttons` with the clicked value. */
+export function feedbackActionPayload(o: {
+  value: string;
+  message_ts: string;
+  thread_ts?: string;
+  user?: string;
+  team_id?: string;
+  action_id?: string;
+}): Record<string, unknown> {
+  const actionId = o.action_id ?? 'answer_feedback';
+  const base = blockActionsPayload({ ...o, action_id: actionId });
+  const [button] = base.actions as Record<string, unknown>[];
+  return {
+    ...base,
+    actions: [
+      {
+        ...button,
+        type: 'feedback_buttons',
+        text: { type: 'plain_text', text: o.value.startsWith('up') ? 'Good answer' : 'Bad answer' },
+      },
+    ],
+  };
+}
+
+/** A modal submitted: `view_submission` with the input's value in `view.state.values`. */
+export function viewSubmissionPayload(o: {
+  callback_id: string;
+  private_metadata: string;
+  values: Record<string, Record<string, { type: string; value: string | null }>>;
+  user?: string;
+  team_id?: string;
+}): Record<string, unknown> {
+  const teamId = o.team_id ?? DEFAULT_TEAM_ID;
+  const user = o.user ?? DEFAULT_USER_ID;
+  return {
+    type: 'view_submission',
+    team: { id: teamId, domain: 'fake-team' },
+    user: { id: user, username: 'testuser', name: 'testuser', team_id: teamId },
+    api_app_id: DEFAULT_APP_ID,
+    token: 'fake-verification-token',
+    trigger_id: `${nextEventId()}.${teamId}.fake`,
+    view: {
+      id: 'VFAKE0001',
+      team_id: teamId,
+      type: 'modal',
+      blocks: [],
+      private_metadata: o.private_metadata,
+      callback_id: o.callback_id,
+      state: { values: o.values },
+      hash: '1.fake',
+      title: { type: 'plain_text', text: 'What was wrong?' },
+      close: null,
+      submit: { type: 'plain_text', text: 'Send' },
+      app_id: DEFAULT_APP_ID,
+      bot_id: 'BFAKE',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}

@@ -35,6 +35,8 @@ function exerciseAll(metrics: Metrics): void {
   metrics.phrWritten();
   metrics.adrEvent('suggested');
   metrics.questionAccepted('mention');
+  metrics.feedbackVote('positive');
+  metrics.feedbackComment();
 }
 
 describe('createMetrics', () => {

@@ -1,5 +1,8 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { registerAdrActions } from '../../adr/actions.js';
+import { ADR_ACTIONS } from '../../adr/cards.js';
+import { registerFeedbackActions } from '../../feedback/actions.js';
+import { FEEDBACK_IDS } from '../../feedback/cards.js';
 import { registerCommand } from './command.js';
 import { registerHome } from './home.js';
 import type { ListenerDeps } from './intake.js';
@@ -14,6 +17,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCommand(app, deps);
   registerAdrActions(app, deps);
   registerHome(app, deps);
+  if (deps.feedback) registerFeedbackActions(app, { ...deps, feedback: deps.feedback });
+  ignoreUnknownActions(app, deps, [...Object.values(ADR_ACTIONS), FEEDBACK_IDS.buttons]);
+}
+
+/** Buttons of older cards or other apps: acknowledged at once, so Slack neither waits nor retries. */
+function ignoreUnknownActions(app: App, deps: ListenerDeps, handled: readonly string[]): void {
+  const known = new Set(handled);
+  app.action({ type: 'block_actions' }, async ({ ack, action }) => {
+    const id = (action as { action_id?: string }).action_id ?? '';
+    if (known.has(id)) return;
+    await ack();
+    deps.logger.info('event ignored', { action: id.slice(0, 60), reason: 'unknown_action' });
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { AdrFlow } from '../../adr/flow.js';
 import type { AdrService } from '../../adr/service.js';
 import type { BackgroundTasks } from '../../background.js';
 import type { DocsLibrary } from '../../docs/library.js';
+import type { FeedbackService } from '../../feedback/service.js';
 import { type Admission, refusalText } from '../../inbox/admission.js';
 import type { AcceptResult, InboxStore, NewQuestion } from '../../inbox/store.js';
 import type { Worker } from '../../inbox/worker.js';
@@ -18,6 +19,8 @@ export interface ListenerDeps {
   phrService: PhrService;
   adrService: AdrService;
   adrFlow: AdrFlow;
+  /** Votes and comments on answers (the 👍 / 👎 under each one). */
+  feedback?: FeedbackService;
   tasks: BackgroundTasks;
   admission: Admission;
   limits: { user: number; channel: number };

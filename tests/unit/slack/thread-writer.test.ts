@@ -1,12 +1,12 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../../../src/log.js';
-import { SlackThreadWriter } from '../../../src/slack/thread-writer.js';
+import { type EndBlocks, SlackThreadWriter } from '../../../src/slack/thread-writer.js';
 import { FakeSlack } from '../../helpers/fake-slack.js';
 
 const TOKEN = 'xoxb-writer-test';
 
-async function writerFor(options: { flushChars?: number; flushIntervalMs?: number }) {
+async function writerFor(options: { flushChars?: number; flushIntervalMs?: number; endBlocks?: EndBlocks }) {
   const slack = await FakeSlack.start({ token: TOKEN });
   onTestFinished(() => slack.close());
   const root = '1767400000.000100';
@@ -60,5 +60,21 @@ describe('SlackThreadWriter pacing', () => {
     expect(streamed(slack)).toEqual(['First. ', 'a short remainder']);
     await writer.finish();
     expect(streamed(slack).join('')).toBe('First. a short remainder');
+  });
+});
+
+describe('SlackThreadWriter end blocks', () => {
+  const endBlocks = [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'the end' }] }] as const;
+
+  it('ends a finished answer with them on chat.stopStream, and a failed one without', async () => {
+    const { slack, writer } = await writerFor({ endBlocks: [...endBlocks] });
+    writer.write('An answer.');
+    await writer.finish();
+    expect(slack.callsTo('chat.stopStream')[0]?.args.blocks).toEqual(endBlocks);
+
+    const failing = await writerFor({ endBlocks: [...endBlocks] });
+    failing.writer.write('Half an ans');
+    await failing.writer.fail('Claude stopped.');
+    expect(failing.slack.callsTo('chat.stopStream')[0]?.args.blocks).toBeUndefined();
   });
 });
