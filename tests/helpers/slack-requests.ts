@@ -229,7 +229,7 @@ export function appMentionEnvelope(o: {
   return envelopeFor(event, o, ts);
 }
 
-function channelTypeOf(channel: string): 'channel' | 'group' | 'im' {
+function channelTypeOf(channel: string): 'channel' | 'group' | 'im' | 'mpim' {
   if (channel.startsWith('D')) return 'im';
   if (channel.startsWith('G')) return 'group';
   return 'channel';
@@ -246,7 +246,7 @@ export function messageEnvelope(o: {
   channel?: string;
   ts?: string;
   thread_ts?: string;
-  channel_type?: 'channel' | 'group' | 'im';
+  channel_type?: 'channel' | 'group' | 'im' | 'mpim';
   subtype?: string;
   bot_id?: string;
   eventId?: string;

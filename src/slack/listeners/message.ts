@@ -24,7 +24,7 @@ interface PersonMessage {
   team?: string;
 }
 
-/** DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
+/** DMs and group DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
 export function messageListener(
   deps: ListenerDeps,
 ): (args: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => Promise<void> {
@@ -43,7 +43,8 @@ export function messageListener(
       text: questionTextOf(message, botUserId),
     };
 
-    if (message.channel_type === 'im') {
+    // Group DMs are answered like DMs: every message there is for the bot.
+    if (message.channel_type === 'im' || message.channel_type === 'mpim') {
       await acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
       return;
     }
