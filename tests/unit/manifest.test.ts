@@ -124,6 +124,7 @@ describe('manifest.yml', () => {
     const methods = slackMethodsCalled();
     // The scan finds the calls (a broken pattern would find nothing and prove nothing).
     expect(methods).toContain('chat.startStream');
+    expect(methods).toContain('assistant.threads.setTitle');
     expect([...methods].filter((method) => !(method in METHOD_SCOPES))).toEqual([]);
   });
 
