@@ -7,6 +7,7 @@ import { createMarkdownStream } from './markdown/convert.js';
 import { openFenceAt } from './markdown/fences.js';
 import { escapeMrkdwn } from './markdown/mrkdwn.js';
 import { SLACK_MARKDOWN_LIMIT } from './markdown/split.js';
+import { type TaskChunk, TaskSteps } from './task-steps.js';
 
 export interface ThreadTarget {
   channel: string;
@@ -78,6 +79,7 @@ export class SlackThreadWriter implements AnswerSink {
   readonly #onFirstMessage: ((ts: string) => void) | undefined;
   readonly #onSlackError: ((method: string, code: string) => void) | undefined;
   readonly #renderer = createMarkdownStream();
+  readonly #steps = new TaskSteps();
   #mode: 'stream' | 'post' = 'stream';
   #pending = '';
   #current: OpenMessage = { ts: undefined, text: '', streaming: false };
@@ -117,17 +119,20 @@ export class SlackThreadWriter implements AnswerSink {
     }
   }
 
-  /** A step shown in the answer as it streams (through the same renderer, so it is defanged too). */
+  /** A step shown as a task of the stream's timeline, or (Slack refusing those) as an italic line. */
   step(text: string): void {
-    this.write(`\n\n_${text}…_\n\n`);
+    if (this.#steps.start(text)) this.#kick();
+    else this.write(`\n\n_${text}…_\n\n`);
   }
 
   write(delta: string): void {
+    if (delta) this.#steps.writing();
     this.#wroteAnything ||= delta.length > 0;
     this.#enqueue(this.#renderer.push(delta));
   }
 
   async finish(note?: string): Promise<SinkResult> {
+    this.#steps.end('complete');
     this.#enqueue(this.#renderer.end());
     if (!this.#wroteAnything) this.#enqueue('_(Claude returned an empty answer; please try rephrasing.)_');
     if (note) this.#enqueue(`\n\n${note}`);
@@ -137,6 +142,7 @@ export class SlackThreadWriter implements AnswerSink {
   }
 
   async fail(sentence: string): Promise<SinkResult> {
+    this.#steps.end('error');
     this.#enqueue(this.#renderer.end());
     if (this.#wroteAnything) this.#enqueue('\n\n_— answer cut off —_');
     try {
@@ -163,7 +169,7 @@ export class SlackThreadWriter implements AnswerSink {
   }
 
   #kick(): void {
-    if (this.#pump || !this.#pending || this.#fatal !== null) return;
+    if (this.#pump || (!this.#pending && !this.#steps.pending) || this.#fatal !== null) return;
     if (!this.#due()) {
       this.#flushTimer ??= setTimeout(
         () => {
@@ -185,6 +191,7 @@ export class SlackThreadWriter implements AnswerSink {
   /** Whether pending text should go out now: the first text, a full batch, a batch's time, or the end. */
   #due(): boolean {
     return (
+      this.#steps.pending ||
       this.#flushAll ||
       this.#lastSendAt === 0 ||
       this.#pending.length >= this.#flushChars ||
@@ -202,7 +209,7 @@ export class SlackThreadWriter implements AnswerSink {
   async #runPump(): Promise<void> {
     try {
       // Text that arrived while a send was in flight goes out at once only if it is a full batch.
-      while (this.#pending && this.#due()) {
+      while ((this.#pending || this.#steps.pending) && this.#due()) {
         await this.#sendSome();
         this.#lastSendAt = Date.now();
       }
@@ -253,10 +260,28 @@ export class SlackThreadWriter implements AnswerSink {
         }
       }
     }
-    await this.#postPiece(piece);
+    const text = piece + (this.#steps.pending ? this.#steps.refuse(this.#steps.take()) : '');
+    if (text) await this.#postPiece(text);
   }
 
+  /** Sends a piece with the task updates waiting; when Slack refuses those, the steps go as text. */
   async #streamPiece(piece: string): Promise<void> {
+    const tasks = this.#steps.take();
+    try {
+      await this.#streamSend(piece, tasks);
+      this.#steps.shown(tasks);
+    } catch (error) {
+      if (!tasks.length || error instanceof UnpostableError) throw error;
+      this.#log.info('task updates refused, steps shown as text', { slack_error: slackReason(error) });
+      const text = piece + this.#steps.refuse(tasks);
+      if (text) await this.#streamSend(text, []);
+    }
+  }
+
+  async #streamSend(piece: string, tasks: TaskChunk[]): Promise<void> {
+    const content = tasks.length
+      ? { chunks: [...(piece ? [{ type: 'markdown_text' as const, text: piece }] : []), ...tasks] }
+      : { markdown_text: piece };
     const current = this.#current;
     if (!current.ts) {
       const started = await this.#call('chat.startStream', () =>
@@ -265,7 +290,8 @@ export class SlackThreadWriter implements AnswerSink {
           thread_ts: this.#target.threadTs,
           recipient_team_id: this.#target.recipientTeamId,
           recipient_user_id: this.#target.recipientUserId,
-          markdown_text: piece,
+          task_display_mode: 'timeline',
+          ...content,
         }),
       );
       if (!started.ts) throw new Error('chat.startStream returned no ts');
@@ -276,7 +302,7 @@ export class SlackThreadWriter implements AnswerSink {
       this.#client.chat.appendStream({
         channel: this.#target.channel,
         ts: current.ts as string,
-        markdown_text: piece,
+        ...content,
       }),
     );
     current.text += piece;

@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../../helpers/bot-harness.js';
+import { docsEntries } from '../../helpers/docs-archive.js';
 import { asArray, asRecord } from '../../helpers/fake-slack.js';
 import {
   assistantMessageEnvelope,
@@ -8,6 +11,8 @@ import {
   messageEnvelope,
   nextTs,
 } from '../../helpers/slack-requests.js';
+import { tarGz } from '../../helpers/tar.js';
+import { tempDir } from '../../helpers/temp.js';
 
 const DM = 'D0001';
 
@@ -151,5 +156,64 @@ describe('the assistant panel', () => {
     });
     expect(botText(h, 'G0001', ts)).toBe('Hello, group.');
     expect(questions(h)).toEqual([expect.objectContaining({ source: 'dm', channel_id: 'G0001' })]);
+  });
+});
+
+/** A bot with a small FastAPI docs index, asked one question whose answer searches the docs first. */
+async function askWithDocsSearch(refuseChunks?: string): Promise<{ h: Harness; thread: string }> {
+  const archive = join(tempDir(), 'fastapi-9.9.9.tar.gz');
+  writeFileSync(archive, tarGz(docsEntries()));
+  const h = await startHarness({ env: { FASTAPI_DOCS_SOURCE: archive } });
+  await h.waitForLog('docs sync finished');
+  if (refuseChunks) h.slack.refuseChunks = refuseChunks;
+  h.anthropic.enqueue(
+    { kind: 'text', text: '', toolUse: { name: 'search_fastapi_docs', input: { query: 'startup code' } } },
+    { kind: 'text', text: 'Put startup code in a lifespan function.' },
+  );
+  const thread = nextTs();
+  await h.event(assistantMessageEnvelope({ text: 'Where does startup code go?', thread_ts: thread }));
+  await h.slack.waitFor(() => h.slack.callsTo('chat.stopStream')[0]);
+  return { h, thread };
+}
+
+type Task = { type: string; id: string; title: string; status: string };
+
+/** Every task update sent, in order. */
+function taskUpdates(h: Harness): Task[] {
+  return h.slack.calls
+    .filter((c) => c.method === 'chat.startStream' || c.method === 'chat.appendStream')
+    .flatMap((c) => (asArray(c.args.chunks) ?? []) as Task[])
+    .filter((chunk) => chunk.type === 'task_update');
+}
+
+describe('the steps of an answer', () => {
+  it('shows reading, searching and writing as task updates in a timeline', async () => {
+    const { h, thread } = await askWithDocsSearch();
+    expect(h.slack.callsTo('chat.startStream')[0]?.args.task_display_mode).toBe('timeline');
+    const tasks = taskUpdates(h);
+    const statuses = (id: string) => tasks.filter((t) => t.id === id).map((t) => t.status);
+    const ids = [...new Set(tasks.map((t) => t.id))];
+    expect(ids).toHaveLength(3);
+    const [read, search, write] = ids as [string, string, string];
+    expect(tasks.find((t) => t.id === read)?.title).toBe('Reading the thread');
+    expect(tasks.find((t) => t.id === search)?.title).toBe('Searching the FastAPI docs for “startup code”');
+    expect(tasks.find((t) => t.id === write)?.title).toBe('Writing the answer');
+    expect(statuses(read)).toEqual(['complete']);
+    expect(statuses(search)).toEqual(['in_progress', 'complete']);
+    expect(statuses(write)).toEqual(['pending', 'in_progress', 'complete']);
+    const answer = botText(h, DM, thread);
+    expect(answer).toContain('Put startup code in a lifespan function.');
+    expect(answer).not.toContain('Searching the FastAPI docs');
+  });
+
+  it('writes the steps as text when Slack refuses task updates', async () => {
+    const { h, thread } = await askWithDocsSearch('invalid_chunks');
+    expect(h.slack.calls.some((c) => c.args.chunks !== undefined)).toBe(true);
+    const answer = botText(h, DM, thread);
+    expect(answer).toContain('_Searching the FastAPI docs for “startup code”…_');
+    expect(answer).toContain('Put startup code in a lifespan function.');
+    // Refused once, then plain text only: the answer is one streamed message.
+    expect(h.slack.calls.filter((c) => c.args.chunks !== undefined)).toHaveLength(1);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === thread)).toHaveLength(0);
   });
 });
