@@ -120,3 +120,38 @@ export function docsText(status: DocsStatus, meta: IndexMeta | null): string {
     ...(status === 'syncing' ? ['A newer sync is running.'] : []),
   ].join('\n');
 }
+
+/** The first message in a new thread of the assistant panel. */
+export const ASSISTANT_GREETING =
+  "Hi! I'm a senior FastAPI backend architect. Ask me about API design, Pydantic, async I/O, databases, auth, testing or getting to production, and I'll answer here.";
+
+/** Suggested prompts of a new assistant thread (title on the button, message sent when clicked). */
+export const ASSISTANT_PROMPTS = [
+  {
+    title: 'Structure a FastAPI project',
+    message: 'How should I structure a FastAPI project with several routers, settings and a database?',
+  },
+  {
+    title: 'Async database access',
+    message: 'How do I use async SQLAlchemy sessions with FastAPI dependencies without leaking connections?',
+  },
+  {
+    title: 'Authentication',
+    message: 'What is a sound way to add OAuth2 with JWT tokens to a FastAPI API?',
+  },
+  {
+    title: 'Testing',
+    message: 'How do I test FastAPI endpoints that depend on a database, with overrides and fixtures?',
+  },
+];
+
+/** A thread's title from its first question: its first few words, on one line. */
+export function threadTitle(question: string): string {
+  const words = question
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(' ');
+  const title = words.slice(0, 8).join(' ');
+  return (words.length > 8 ? `${title}…` : title).slice(0, 100) || 'FastAPI question';
+}

@@ -7,6 +7,8 @@ import { createMarkdownStream } from './markdown/convert.js';
 import { openFenceAt } from './markdown/fences.js';
 import { escapeMrkdwn } from './markdown/mrkdwn.js';
 import { SLACK_MARKDOWN_LIMIT } from './markdown/split.js';
+import { type TaskChunk, TaskSteps } from './task-steps.js';
+import { chooseCut, fallbackText, THINKING_MESSAGES, UNPOSTABLE } from './thread-messages.js';
 
 /** Blocks that end an answer: its feedback buttons. */
 export type EndBlocks = NonNullable<ChatStopStreamArguments['blocks']>;
@@ -40,31 +42,12 @@ export interface ThreadWriterOptions {
   endBlocks?: EndBlocks;
 }
 
-/** Slack errors that mean nothing can be posted in this thread at all. */
-const UNPOSTABLE = new Set([
-  'not_in_channel',
-  'channel_not_found',
-  'is_archived',
-  'thread_not_found',
-  'restricted_action',
-  'invalid_auth',
-  'token_revoked',
-  'account_inactive',
-]);
-
 interface OpenMessage {
   ts: string | undefined;
   /** Markdown Slack has confirmed for this message. */
   text: string;
   streaming: boolean;
 }
-
-const THINKING_MESSAGES = [
-  'Reading the thread…',
-  'Thinking about the architecture…',
-  'Checking FastAPI details…',
-  'Writing an answer…',
-];
 
 /**
  * Delivers one answer into a Slack thread as Claude writes it: streamed with chat.startStream /
@@ -84,6 +67,7 @@ export class SlackThreadWriter implements AnswerSink {
   readonly #onSlackError: ((method: string, code: string) => void) | undefined;
   readonly #endBlocks: EndBlocks | undefined;
   readonly #renderer = createMarkdownStream();
+  readonly #steps = new TaskSteps();
   #mode: 'stream' | 'post' = 'stream';
   #pending = '';
   #current: OpenMessage = { ts: undefined, text: '', streaming: false };
@@ -124,17 +108,20 @@ export class SlackThreadWriter implements AnswerSink {
     }
   }
 
-  /** A step shown in the answer as it streams (through the same renderer, so it is defanged too). */
+  /** A step shown as a task of the stream's timeline, or (Slack refusing those) as an italic line. */
   step(text: string): void {
-    this.write(`${this.#wroteAnything ? '\n\n' : ''}_${text}…_\n\n`);
+    if (this.#steps.start(text)) this.#kick();
+    else this.write(`${this.#wroteAnything ? '\n\n' : ''}_${text}…_\n\n`);
   }
 
   write(delta: string): void {
+    if (delta) this.#steps.writing();
     this.#wroteAnything ||= delta.length > 0;
     this.#enqueue(this.#renderer.push(delta));
   }
 
   async finish(note?: string): Promise<SinkResult> {
+    this.#steps.end('complete');
     this.#enqueue(this.#renderer.end());
     if (!this.#wroteAnything) this.#enqueue('_(Claude returned an empty answer; please try rephrasing.)_');
     if (note) this.#enqueue(`\n\n${note}`);
@@ -144,6 +131,7 @@ export class SlackThreadWriter implements AnswerSink {
   }
 
   async fail(sentence: string): Promise<SinkResult> {
+    this.#steps.end('error');
     this.#enqueue(this.#renderer.end());
     if (this.#wroteAnything) this.#enqueue('\n\n_— answer cut off —_');
     try {
@@ -170,7 +158,7 @@ export class SlackThreadWriter implements AnswerSink {
   }
 
   #kick(): void {
-    if (this.#pump || !this.#pending || this.#fatal !== null) return;
+    if (this.#pump || (!this.#pending && !this.#steps.pending) || this.#fatal !== null) return;
     if (!this.#due()) {
       this.#flushTimer ??= setTimeout(
         () => {
@@ -192,6 +180,7 @@ export class SlackThreadWriter implements AnswerSink {
   /** Whether pending text should go out now: the first text, a full batch, a batch's time, or the end. */
   #due(): boolean {
     return (
+      this.#steps.pending ||
       this.#flushAll ||
       this.#lastSendAt === 0 ||
       this.#pending.length >= this.#flushChars ||
@@ -209,7 +198,7 @@ export class SlackThreadWriter implements AnswerSink {
   async #runPump(): Promise<void> {
     try {
       // Text that arrived while a send was in flight goes out at once only if it is a full batch.
-      while (this.#pending && this.#due()) {
+      while ((this.#pending || this.#steps.pending) && this.#due()) {
         await this.#sendSome();
         this.#lastSendAt = Date.now();
       }
@@ -260,10 +249,28 @@ export class SlackThreadWriter implements AnswerSink {
         }
       }
     }
-    await this.#postPiece(piece);
+    const text = piece + (this.#steps.pending ? this.#steps.refuse(this.#steps.take()) : '');
+    if (text) await this.#postPiece(text);
   }
 
+  /** Sends a piece with the task updates waiting; when Slack refuses those, the steps go as text. */
   async #streamPiece(piece: string): Promise<void> {
+    const tasks = this.#steps.take();
+    try {
+      await this.#streamSend(piece, tasks);
+      this.#steps.shown(tasks);
+    } catch (error) {
+      if (!tasks.length || error instanceof UnpostableError) throw error;
+      this.#log.info('task updates refused, steps shown as text', { slack_error: slackReason(error) });
+      const text = piece + this.#steps.refuse(tasks);
+      if (text) await this.#streamSend(text, []);
+    }
+  }
+
+  async #streamSend(piece: string, tasks: TaskChunk[]): Promise<void> {
+    const content = tasks.length
+      ? { chunks: [...(piece ? [{ type: 'markdown_text' as const, text: piece }] : []), ...tasks] }
+      : { markdown_text: piece };
     const current = this.#current;
     if (!current.ts) {
       const started = await this.#call('chat.startStream', () =>
@@ -272,7 +279,8 @@ export class SlackThreadWriter implements AnswerSink {
           thread_ts: this.#target.threadTs,
           recipient_team_id: this.#target.recipientTeamId,
           recipient_user_id: this.#target.recipientUserId,
-          markdown_text: piece,
+          task_display_mode: 'timeline',
+          ...content,
         }),
       );
       if (!started.ts) throw new Error('chat.startStream returned no ts');
@@ -283,7 +291,7 @@ export class SlackThreadWriter implements AnswerSink {
       this.#client.chat.appendStream({
         channel: this.#target.channel,
         ts: current.ts as string,
-        markdown_text: piece,
+        ...content,
       }),
     );
     current.text += piece;
@@ -374,21 +382,4 @@ export class SlackThreadWriter implements AnswerSink {
       throw error;
     }
   }
-}
-
-/** The best place to cut `text` at or before `max`: a paragraph, then a line, then a space. */
-function chooseCut(text: string, max: number): number {
-  if (max <= 0) return 0;
-  const window = text.slice(0, max);
-  for (const separator of ['\n\n', '\n', ' ']) {
-    const at = window.lastIndexOf(separator);
-    if (at > max / 2) return at + separator.length;
-  }
-  return max;
-}
-
-/** Notifications and old clients show `text`; keep it short and inert. */
-function fallbackText(markdown: string): string {
-  const flat = markdown.replace(/\s+/g, ' ').trim();
-  return escapeMrkdwn(flat.length > 300 ? `${flat.slice(0, 299)}…` : flat);
 }

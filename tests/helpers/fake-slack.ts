@@ -100,6 +100,8 @@ const MAX_BUTTON_VALUE = 2_000;
 const MAX_LOADING_MESSAGES = 10;
 const MAX_VIEW_BLOCKS = 100;
 const MAX_PRIVATE_METADATA = 3_000;
+const MAX_SUGGESTED_PROMPTS = 4;
+const TASK_STATUSES = new Set(['pending', 'in_progress', 'complete', 'error']);
 const DEFAULT_REPLIES_LIMIT = 1_000;
 
 // WebClient sends every non-scalar argument as a JSON string inside the form; these are the ones we decode.
@@ -112,6 +114,7 @@ const JSON_FIELDS = new Set([
   'loading_messages',
   'unfurls',
   'view',
+  'prompts',
 ]);
 
 class ApiError {
@@ -346,7 +349,9 @@ function streamedMarkdown(args: Record<string, unknown>): { text: string; blocks
         text += chunkText;
       } else if (chunk?.type === 'blocks') {
         blocks.push(...(asArray(chunk.blocks) ?? []));
-      } else if (chunk?.type !== 'task_update' && chunk?.type !== 'plan_update') {
+      } else if (chunk?.type === 'task_update') {
+        checkTaskUpdate(chunk, i);
+      } else if (chunk?.type !== 'plan_update') {
         fail('invalid_chunks', `unknown chunk type [json-pointer:/chunks/${i}/type]`);
       }
     });
@@ -354,6 +359,16 @@ function streamedMarkdown(args: Record<string, unknown>): { text: string; blocks
   if (text.length > MAX_MARKDOWN)
     fail('msg_too_long', `markdown_text is ${text.length} characters in one call`);
   return { text, blocks };
+}
+
+function checkTaskUpdate(chunk: Record<string, unknown>, i: number): void {
+  for (const field of ['id', 'title']) {
+    if (!asString(chunk[field])?.trim())
+      fail('invalid_chunks', `missing ${field} [json-pointer:/chunks/${i}/${field}]`);
+  }
+  if (!TASK_STATUSES.has(asString(chunk.status) ?? '')) {
+    fail('invalid_chunks', `bad status [json-pointer:/chunks/${i}/status]`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -509,6 +524,8 @@ export class FakeSlack {
   readonly channelMembers = new Map<string, string[]>();
   /** The Home tab last published for each user (views.publish). */
   readonly homeViews = new Map<string, { type: 'home'; blocks: unknown[] }>();
+  /** When set, chat.startStream/appendStream/stopStream calls carrying `chunks` are refused with this error. */
+  refuseChunks: string | undefined;
   /** User groups (S…) and their members, for usergroups.users.list. */
   readonly userGroups = new Map<string, Set<string>>();
   readonly socket: FakeSocketMode;
@@ -842,6 +859,15 @@ export class FakeSlack {
         }
         return {};
       }
+      case 'assistant.threads.setSuggestedPrompts':
+        return this.setSuggestedPrompts(args);
+      case 'assistant.threads.setTitle': {
+        requireString(args, 'channel_id');
+        requireString(args, 'thread_ts');
+        const title = asString(args.title);
+        if (!title?.trim()) fail('invalid_arguments', 'missing required field: title');
+        return {};
+      }
       case 'reactions.add':
       case 'reactions.remove':
         return this.reaction(method, args);
@@ -956,9 +982,30 @@ export class FakeSlack {
     return { channel: message.channel, ts: message.ts };
   }
 
+  private setSuggestedPrompts(args: Record<string, unknown>): Record<string, unknown> {
+    requireString(args, 'channel_id');
+    requireString(args, 'thread_ts');
+    const prompts = asArray(args.prompts);
+    if (!prompts?.length || prompts.length > MAX_SUGGESTED_PROMPTS) {
+      fail('invalid_arguments', `prompts: 1 to ${MAX_SUGGESTED_PROMPTS} items`);
+    }
+    prompts.forEach((item, i) => {
+      const prompt = asRecord(item);
+      if (!asString(prompt?.title)?.trim() || !asString(prompt?.message)?.trim()) {
+        fail('invalid_arguments', `prompts/${i} needs a title and a message`);
+      }
+    });
+    return {};
+  }
+
   private startStream(args: Record<string, unknown>): Record<string, unknown> {
     const channel = requireString(args, 'channel');
     requireString(args, 'thread_ts');
+    this.checkChunksAccepted(args);
+    const mode = args.task_display_mode;
+    if (mode !== undefined && mode !== 'timeline' && mode !== 'plan') {
+      fail('invalid_arguments', 'task_display_mode must be timeline or plan');
+    }
     if (!channel.startsWith('D')) {
       // Outside DMs Slack needs to know whom the stream is for.
       requireString(args, 'recipient_team_id');
@@ -990,13 +1037,19 @@ export class FakeSlack {
     if (blocks.length) message.blocks = [...(message.blocks ?? []), ...blocks];
   }
 
+  private checkChunksAccepted(args: Record<string, unknown>): void {
+    if (args.chunks !== undefined && this.refuseChunks !== undefined) fail(this.refuseChunks);
+  }
+
   private appendStream(args: Record<string, unknown>): Record<string, unknown> {
+    this.checkChunksAccepted(args);
     const message = this.streamingMessage(args);
     this.appendToStream(message, args);
     return { channel: message.channel, ts: message.ts };
   }
 
   private stopStream(args: Record<string, unknown>): Record<string, unknown> {
+    this.checkChunksAccepted(args);
     const message = this.streamingMessage(args);
     const blocks = checkBlocks(args.blocks);
     this.appendToStream(message, args);

@@ -229,7 +229,7 @@ export function appMentionEnvelope(o: {
   return envelopeFor(event, o, ts);
 }
 
-function channelTypeOf(channel: string): 'channel' | 'group' | 'im' {
+function channelTypeOf(channel: string): 'channel' | 'group' | 'im' | 'mpim' {
   if (channel.startsWith('D')) return 'im';
   if (channel.startsWith('G')) return 'group';
   return 'channel';
@@ -246,7 +246,7 @@ export function messageEnvelope(o: {
   channel?: string;
   ts?: string;
   thread_ts?: string;
-  channel_type?: 'channel' | 'group' | 'im';
+  channel_type?: 'channel' | 'group' | 'im' | 'mpim';
   subtype?: string;
   bot_id?: string;
   eventId?: string;
@@ -449,4 +449,67 @@ export function viewSubmissionPayload(o: {
     is_enterprise_install: false,
     enterprise: null,
   };
+}
+
+/** The context of an assistant thread: the channel the person was looking at when they wrote. */
+function assistantThread(o: {
+  channel: string;
+  thread_ts: string;
+  user: string;
+  context_channel?: string;
+  teamId: string;
+}) {
+  return {
+    user_id: o.user,
+    context: o.context_channel
+      ? { channel_id: o.context_channel, team_id: o.teamId, enterprise_id: null }
+      : {},
+    channel_id: o.channel,
+    thread_ts: o.thread_ts,
+  };
+}
+
+/**
+ * `assistant_thread_started` (someone opened the assistant panel) or, with `changed`,
+ * `assistant_thread_context_changed` (they moved to another channel while it was open).
+ */
+export function assistantThreadEnvelope(o: {
+  thread_ts: string;
+  channel?: string;
+  user?: string;
+  context_channel?: string;
+  changed?: boolean;
+  eventId?: string;
+  teamId?: string;
+}): Record<string, unknown> {
+  const teamId = o.teamId ?? DEFAULT_TEAM_ID;
+  const eventTs = nextTs();
+  const event = {
+    type: o.changed ? 'assistant_thread_context_changed' : 'assistant_thread_started',
+    assistant_thread: assistantThread({
+      channel: o.channel ?? 'D0001',
+      thread_ts: o.thread_ts,
+      user: o.user ?? DEFAULT_USER_ID,
+      teamId,
+      ...(o.context_channel !== undefined ? { context_channel: o.context_channel } : {}),
+    }),
+    event_ts: eventTs,
+  };
+  return envelopeFor(event, o, eventTs);
+}
+
+/** A person's message in a thread of the assistant panel (a DM thread, as Slack sends it). */
+export function assistantMessageEnvelope(o: {
+  text: string;
+  thread_ts: string;
+  channel?: string;
+  user?: string;
+  ts?: string;
+  eventId?: string;
+}): Record<string, unknown> {
+  return messageEnvelope({
+    ...o,
+    channel: o.channel ?? 'D0001',
+    channel_type: 'im',
+  });
 }

@@ -3,6 +3,7 @@ import { registerAdrActions } from '../../adr/actions.js';
 import { ADR_ACTIONS } from '../../adr/cards.js';
 import { registerFeedbackActions } from '../../feedback/actions.js';
 import { FEEDBACK_IDS } from '../../feedback/cards.js';
+import { assistantPanel } from './assistant.js';
 import { registerCommand } from './command.js';
 import { registerHome } from './home.js';
 import type { ListenerDeps } from './intake.js';
@@ -41,11 +42,19 @@ function ignoreUnknownActions(app: App, deps: ListenerDeps, handled: readonly st
 function registerEvents(app: App, deps: ListenerDeps): void {
   const onMention = mentionListener(deps);
   const onMessage = messageListener(deps);
+  // First, so a message in a panel's thread is taken there (once) and stops before the middleware below.
+  // Only events reach it: Bolt's Assistant reads `payload.type` of any request and would throw on a
+  // button click without actions (the same middleware `app.assistant` installs, kept off the rest).
+  const assistant = assistantPanel(deps, onMessage).getMiddleware();
+  app.use(async (args) => ('event' in args ? assistant(args) : args.next()));
   app.use(async (args) => {
     const type = 'event' in args ? (args.event as { type?: unknown }).type : undefined;
     if (type === 'app_mention')
       return onMention(args as SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs);
-    if (type === 'message') return onMessage(args as SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs);
+    if (type === 'message') {
+      await onMessage(args as SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs);
+      return;
+    }
     await args.next();
   });
 }

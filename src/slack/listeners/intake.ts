@@ -116,12 +116,12 @@ export async function acceptQuestion(
   return { accepted: true };
 }
 
-/** For events: a refusal is explained with an ephemeral message in the thread. */
+/** For events: a refusal is explained with an ephemeral message in the thread. Resolves to whether it was taken. */
 export async function acceptFromEvent(
   deps: ListenerDeps,
   eventId: string,
   question: NewQuestion,
-): Promise<void> {
+): Promise<boolean> {
   const acceptance = await acceptQuestion(deps, eventId, question);
   if (!acceptance.accepted && acceptance.refusal) {
     deps.tellPrivately(
@@ -133,6 +133,7 @@ export async function acceptFromEvent(
       acceptance.refusal,
     );
   }
+  return acceptance.accepted;
 }
 
 const USER_MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;

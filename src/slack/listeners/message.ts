@@ -24,13 +24,16 @@ interface PersonMessage {
   team?: string;
 }
 
-/** DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. */
+/**
+ * DMs and group DMs, follow-ups in the bot's threads, and the `message` twin of an @mention. Resolves
+ * to whether a question was accepted.
+ */
 export function messageListener(
   deps: ListenerDeps,
-): (args: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => Promise<void> {
+): (args: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => Promise<boolean> {
   return async ({ event, body, context }) => {
     const raw = event as unknown as Partial<PersonMessage> & { subtype?: string; bot_id?: string };
-    if (!PERSON_SUBTYPES.has(raw.subtype) || raw.bot_id || !raw.user || !raw.ts || !raw.channel) return;
+    if (!PERSON_SUBTYPES.has(raw.subtype) || raw.bot_id || !raw.user || !raw.ts || !raw.channel) return false;
     const message = { ...raw, text: raw.text ?? '' } as PersonMessage;
     const botUserId = context.botUserId ?? '';
     const base = {
@@ -43,18 +46,17 @@ export function messageListener(
       text: questionTextOf(message, botUserId),
     };
 
-    if (message.channel_type === 'im') {
-      await acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
-      return;
+    // Group DMs are answered like DMs: every message there is for the bot.
+    if (message.channel_type === 'im' || message.channel_type === 'mpim') {
+      return acceptFromEvent(deps, body.event_id, { ...base, source: 'dm' });
     }
     // The app_mention twin of this message may arrive first or second; both map to one question.
     if (mentionsUser(message.text, botUserId)) {
-      await acceptFromEvent(deps, body.event_id, { ...base, source: 'mention' });
-      return;
+      return acceptFromEvent(deps, body.event_id, { ...base, source: 'mention' });
     }
-    if (!message.thread_ts) return;
+    if (!message.thread_ts) return false;
     const thread = { channelId: message.channel, threadTs: message.thread_ts };
-    if (!deps.store.hasThread(thread)) return;
+    if (!deps.store.hasThread(thread)) return false;
     if (addressedToOthers(message.text, botUserId)) {
       // Not for the bot, but part of the thread it may be asked about later.
       deps.store.addTurn({
@@ -71,8 +73,8 @@ export function messageListener(
         reason: 'addressed_to_others',
       });
       deps.events?.ignored('addressed_to_others');
-      return;
+      return false;
     }
-    await acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
+    return acceptFromEvent(deps, body.event_id, { ...base, source: 'thread' });
   };
 }
