@@ -102,10 +102,10 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
 
   return {
     record(exchange, parentLog) {
-      const log = (parentLog ?? options.logger).child({
-        channel: exchange.channelId,
-        thread_ts: exchange.threadTs,
-      });
+      // A caller's logger already names the channel; a log line names each field once.
+      const log = parentLog
+        ? parentLog.child({ thread_ts: exchange.threadTs })
+        : options.logger.child({ channel: exchange.channelId, thread_ts: exchange.threadTs });
       try {
         const binding = options.featureChannels.get(exchange.channelId);
         const stage = (binding?.stage ?? 'general') as PhrStage;
