@@ -7,6 +7,7 @@ import { createAnswerQuestion } from '../answering/answer-question.js';
 import { createConversation } from '../answering/conversation.js';
 import { createClaude } from '../claude/claude.js';
 import { loadConfig } from '../config/load.js';
+import { openDocsIndex } from '../docs/search.js';
 import { createLogger } from '../log.js';
 import { createPhrService, linkSecretFrom } from '../phr/service.js';
 import { PhrStore } from '../phr/store.js';
@@ -30,6 +31,7 @@ async function ask(question: string): Promise<number> {
   });
   const agent = selectAgent(loadAgents(config.agentsDir), config.agentName);
   const db = openDatabase(config.databasePath);
+  const docs = existsSync(config.docs.indexPath) ? openDocsIndex(config.docs.indexPath) : null;
   try {
     const phrStore = new PhrStore(db);
     const phrService = createPhrService({
@@ -54,6 +56,8 @@ async function ask(question: string): Promise<number> {
       maxAnswerTokens: config.anthropic.maxAnswerTokens,
       historyTokenBudget: config.historyTokenBudget,
       outputFilter: createAdrInstructionFilter,
+      // Grounded like the bot when `npm run docs -- sync` has built an index; without one, from memory.
+      ...(docs ? { docs: () => ({ search: docs, release: docs.meta().release }) } : {}),
       logger,
     });
     const outcome: { state?: 'answered' | 'failed' } = {};
@@ -99,6 +103,7 @@ async function ask(question: string): Promise<number> {
     );
     return outcome.state === 'answered' ? 0 : 1;
   } finally {
+    docs?.close();
     db.close();
   }
 }

@@ -1,13 +1,15 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from '../../helpers/bot-harness.js';
-import { ROOT, runCli, startChild } from '../../helpers/child-bot.js';
+import { childEnv, ROOT, runCli, startChild } from '../../helpers/child-bot.js';
+import { docsEntries } from '../../helpers/docs-archive.js';
 import { FakeAnthropic } from '../../helpers/fake-anthropic.js';
 import { FakeSlack } from '../../helpers/fake-slack.js';
 import { appMentionEnvelope, nextTs, sendEvent } from '../../helpers/slack-requests.js';
+import { tarGz } from '../../helpers/tar.js';
 import { tempDir } from '../../helpers/temp.js';
 
 describe('the built bot as a process', () => {
@@ -19,16 +21,7 @@ describe('the built bot as a process', () => {
       await slack.close();
     });
     const dir = tempDir();
-    const child = startChild({
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
-      ANTHROPIC_BASE_URL: anthropic.baseUrl,
-      PORT: '0',
-      DATABASE_PATH: join(dir, 'bot.db'),
-      DATA_DIR: dir,
-    });
+    const child = startChild(childEnv(slack, anthropic, dir));
     const port = await child.started;
     const url = `http://127.0.0.1:${port}`;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -95,6 +88,37 @@ describe('the built bot as a process', () => {
     expect(readFileSync(path, 'utf8')).toMatch(/^surface: cli$/m);
     const system = anthropic.requests[0]?.body.system as { text: string }[];
     expect(system[0]?.text.startsWith('You are a Senior Backend Architect')).toBe(true);
+  });
+
+  it('npm run ask answers from the docs index once npm run docs -- sync has built one', async () => {
+    const anthropic = await FakeAnthropic.start();
+    onTestFinished(() => anthropic.close());
+    const dir = tempDir();
+    const archive = join(dir, 'fastapi.tar.gz');
+    writeFileSync(archive, tarGz(docsEntries()));
+    const env = {
+      AGENTS_DIR: join(ROOT, 'agents'),
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: anthropic.baseUrl,
+      DATABASE_PATH: join(dir, 'bot.db'),
+      DATA_DIR: dir,
+      DOCS_INDEX_PATH: join(dir, 'docs.sqlite'),
+    };
+    expect((await runCli('docs', ['sync', '--source', archive], { cwd: dir, env })).code).toBe(0);
+    const cors = 'https://fastapi.tiangolo.com/tutorial/cors/#use-corsmiddleware';
+    anthropic.enqueue(
+      { kind: 'text', text: '', toolUse: { name: 'search_fastapi_docs', input: { query: 'CORS' } } },
+      {
+        kind: 'text',
+        text: 'Add CORSMiddleware.',
+        citations: [{ source: cors, title: 'CORS', cited_text: 'x' }],
+      },
+    );
+    const { code, stdout, stderr } = await runCli('ask', ['How do I allow my frontend?'], { cwd: dir, env });
+    expect(code).toBe(0);
+    expect(stderr).toContain('Searching the FastAPI docs for “CORS”');
+    expect(stdout).toContain(`Add CORSMiddleware.\n\n**Sources:** [CORS](${cors})`);
+    expect(JSON.stringify(anthropic.requests[1]?.body.messages)).toContain('"type":"search_result"');
   });
 
   it('npm run backup copies the database online, to a file that opens and holds the data', async () => {
