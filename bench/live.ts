@@ -135,7 +135,6 @@ export interface LiveResults {
     mentionToFirstTokenMs: Summary;
     mentionToFirstTextMs: Summary;
   };
-  cache: { requests: number; systemWithCacheControl: number; lastSystemBlockCached: number };
 }
 
 const BARE_CHANNEL = 'CX00000001';
@@ -703,16 +702,6 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     endToEnd.push(text - sentAt);
   }
 
-  // --- part 4: prompt caching on every model request -----------------------------------------------------
-  const modelRequests = anthropic.requests.filter((r) => r.path === '/v1/messages');
-  let systemWithCacheControl = 0;
-  let lastSystemBlockCached = 0;
-  for (const request of modelRequests) {
-    const system = Array.isArray(request.body.system) ? request.body.system : [];
-    if (system.some((block) => asRecord(block)?.cache_control !== undefined)) systemWithCacheControl++;
-    if (asRecord(asRecord(system.at(-1))?.cache_control)?.type === 'ephemeral') lastSystemBlockCached++;
-  }
-
   noteRss('streaming done');
 
   // --- diagnostic: the same burst while no answer is being written -------------------------------------------
@@ -815,11 +804,6 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       firstTokenToFirstTextMs: summarize(overhead),
       mentionToFirstTokenMs: summarize(pickup),
       mentionToFirstTextMs: summarize(endToEnd),
-    },
-    cache: {
-      requests: modelRequests.length,
-      systemWithCacheControl,
-      lastSystemBlockCached,
     },
   };
 }
