@@ -12,7 +12,10 @@ export interface DocsLibrary {
   status(): DocsStatus;
   /** Opens the index on disk, and syncs in the background when there is none or it is due. */
   start(): void;
-  /** Stops the refresh timer, waits for a sync in progress, closes the index. */
+  /**
+   * Stops the refresh timer and closes the index. A sync in progress is not waited for: a download may
+   * take minutes, far longer than a shutdown's grace period.
+   */
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export function createDocsLibrary(options: {
   let open: { index: DocsIndex; meta: IndexMeta } | null = null;
   let syncing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   const reopen = () => {
     if (!existsSync(config.indexPath)) return;
@@ -46,7 +50,8 @@ export function createDocsLibrary(options: {
     logger.info('docs sync started', { reason: why, index: config.indexPath });
     syncing = syncDocs({ config, ...options.sync })
       .then((summary) => {
-        reopen();
+        // A sync that outlived the bot still leaves its index on disk for the next start.
+        if (!stopped) reopen();
         logger.info('docs sync finished', { summary: describeSync(summary) });
       })
       .catch((error: unknown) => {
@@ -79,8 +84,8 @@ export function createDocsLibrary(options: {
       }
     },
     async stop() {
+      stopped = true;
       clearInterval(timer);
-      await syncing;
       open?.index.close();
       open = null;
     },
