@@ -71,6 +71,8 @@ describe('imports run one way: edge -> use cases and features -> what they stand
       ['gray-matter', (from) => inFolder(from, ['agents'])],
       ['markdown-it', (from) => inFolder(from, ['http'])],
       ['better-sqlite3', (from) => inFolder(from, ['store']) || from.endsWith('/store.ts')],
+      // PostgreSQL: the store folder, or a feature's store file (store.ts, store-postgres.ts, ...).
+      ['pg', (from) => inFolder(from, ['store']) || /(^|\/)store[^/]*\.ts$/.test(from)],
       [
         '@slack/bolt',
         (from) => inFolder(from, ['slack', 'bot', 'bot.ts', 'http']) || FEATURE_EDGES.includes(from),
