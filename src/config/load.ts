@@ -9,6 +9,7 @@ import {
   linkSecret,
   logLevel,
   modelName,
+  postgresUrl,
   prices,
   tokenKindHint,
   url,
@@ -47,6 +48,13 @@ export interface Config {
   };
   port: number;
   databasePath: string;
+  /**
+   * DATABASE_URL (postgres:// or postgresql://): several replicas share this PostgreSQL instead of the
+   * SQLite file at databasePath. Never logged: it may carry a password.
+   */
+  databaseUrl: string | undefined;
+  /** How long a replica's claim on a question lasts without renewal before another replica may take it. */
+  claimLeaseSeconds: number;
   dataDir: string;
   /** Never ends with '/'. */
   publicBaseUrl: string;
@@ -124,6 +132,7 @@ export function loadConfig(
   const baseUrl = url(read('ANTHROPIC_BASE_URL'), 'ANTHROPIC_BASE_URL', problems);
   const modelOverride = modelName(read('CLAUDE_MODEL'), 'CLAUDE_MODEL', problems);
   const port = int('PORT');
+  const databaseUrl = postgresUrl(read('DATABASE_URL'), 'DATABASE_URL', problems);
   const publicBaseUrl =
     url(read('PUBLIC_BASE_URL'), 'PUBLIC_BASE_URL', problems)?.replace(/\/+$/, '') ??
     `http://localhost:${port}`;
@@ -154,6 +163,8 @@ export function loadConfig(
     anthropic: { apiKey, baseUrl, modelOverride, timeoutMs, maxRetries, maxAnswerTokens },
     port,
     databasePath: read('DATABASE_PATH') ?? TEXT_DEFAULTS.DATABASE_PATH,
+    databaseUrl,
+    claimLeaseSeconds: int('CLAIM_LEASE_SECONDS'),
     dataDir: read('DATA_DIR') ?? TEXT_DEFAULTS.DATA_DIR,
     publicBaseUrl,
     logLevel: level,

@@ -38,6 +38,23 @@ export function url(value: string | undefined, name: string, problems: string[])
   return value;
 }
 
+/**
+ * A PostgreSQL connection URL, checked for its scheme only: the driver parses the rest (including
+ * forms a WHATWG URL refuses, such as a socket folder in `?host=`). Never echoed: it usually carries a
+ * password.
+ */
+export function postgresUrl(value: string | undefined, name: string, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(value)) {
+    problems.push(
+      `${name} must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/database ` +
+        '(unset it to use the SQLite file at DATABASE_PATH)',
+    );
+    return undefined;
+  }
+  return value;
+}
+
 export function integer(
   value: string | undefined,
   name: string,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { closePostgres, openPostgres, type PgPool } from '../../src/store/postgres/connect.js';
+import { migratePostgres } from '../../src/store/postgres/migrate.js';
 import type { PostgresServer } from './postgres-global-setup.js';
 
 export type { PostgresServer };
@@ -48,6 +50,27 @@ export async function freshDatabase(): Promise<FreshDatabase> {
       await admin((client) =>
         client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
       );
+    },
+  };
+}
+
+export interface MigratedDatabase extends FreshDatabase {
+  pool: PgPool;
+  /** Closes the pool, then drops the database. */
+  close(): Promise<void>;
+}
+
+/** A fresh database with the bot's schema, and a pool on it. */
+export async function migratedDatabase(): Promise<MigratedDatabase> {
+  const database = await freshDatabase();
+  const pool = openPostgres(database.url);
+  await migratePostgres(pool);
+  return {
+    ...database,
+    pool,
+    async close() {
+      await closePostgres(pool);
+      await database.drop();
     },
   };
 }

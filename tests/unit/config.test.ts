@@ -47,6 +47,8 @@ describe('loadConfig', () => {
       },
       port: 3000,
       databasePath: './data/bot.db',
+      databaseUrl: undefined,
+      claimLeaseSeconds: 30,
       dataDir: './data',
       publicBaseUrl: 'http://localhost:3000',
       logLevel: 'info',
@@ -280,6 +282,22 @@ describe('loadConfig', () => {
     expect(`${(error as Error).message}\n${(error as ConfigError).problems.join('\n')}`).not.toContain(
       'SECRET',
     );
+  });
+
+  it('takes a postgres:// DATABASE_URL and never echoes it in a problem', () => {
+    const url = 'postgres://bot:s3cret-pass@db.internal:5432/bot';
+    expect(loadConfig({ ...HTTP_ENV, DATABASE_URL: url, CLAIM_LEASE_SECONDS: '5' })).toMatchObject({
+      databaseUrl: url,
+      claimLeaseSeconds: 5,
+    });
+    expect(loadConfig({ ...HTTP_ENV, DATABASE_URL: 'postgresql:///bot?host=/run/pg' }).databaseUrl).toBe(
+      'postgresql:///bot?host=/run/pg',
+    );
+    for (const wrong of ['mysql://bot:s3cret-pass@db/bot', 'not a url s3cret-pass']) {
+      const problems = problemsOf({ ...HTTP_ENV, DATABASE_URL: wrong }).join('\n');
+      expect(problems).toMatch(/DATABASE_URL/);
+      expect(problems).not.toContain('s3cret-pass');
+    }
   });
 
   it('returns a deeply frozen object', () => {
