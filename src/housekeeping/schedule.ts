@@ -6,7 +6,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const EVENT_ID_MEMORY_MS = 24 * HOUR_MS;
 
 export interface HousekeepingOptions {
-  retention: { run(): void };
+  retention: { run(): Promise<void> };
   inbox: Pick<InboxStore, 'forgetEventsBefore'>;
   logger: Logger;
   now?: () => Date;
@@ -23,16 +23,17 @@ export interface Housekeeping {
  */
 export function startHousekeeping(options: HousekeepingOptions): Housekeeping {
   const now = options.now ?? (() => new Date());
-  const run = () => {
+  const run = async () => {
     try {
-      options.retention.run();
-      options.inbox.forgetEventsBefore(new Date(now().getTime() - EVENT_ID_MEMORY_MS));
+      await options.retention.run();
+      await options.inbox.forgetEventsBefore(new Date(now().getTime() - EVENT_ID_MEMORY_MS));
     } catch (error) {
       options.logger.error('housekeeping failed', { error });
     }
   };
-  run();
-  const timer = setInterval(run, options.intervalMs ?? HOUR_MS);
+  // run() never rejects: a failure is logged inside it.
+  void run();
+  const timer = setInterval(() => void run(), options.intervalMs ?? HOUR_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
