@@ -133,7 +133,7 @@ function createStop(parts: StopParts): RunningBot['stop'] {
   return (graceMs = DEFAULT_GRACE_MS) => {
     stopped ??= (async () => {
       logger.info('stopping', { in_flight: worker.inFlight });
-      parts.housekeeping.stop();
+      await parts.housekeeping.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (slack.socket) await slack.app.stop().catch(() => {});

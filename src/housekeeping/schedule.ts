@@ -14,7 +14,8 @@ export interface HousekeepingOptions {
 }
 
 export interface Housekeeping {
-  stop(): void;
+  /** Stops the timer; resolves once a run in progress has ended (so the database can be closed). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -31,9 +32,18 @@ export function startHousekeeping(options: HousekeepingOptions): Housekeeping {
       options.logger.error('housekeeping failed', { error });
     }
   };
-  // run() never rejects: a failure is logged inside it.
-  void run();
-  const timer = setInterval(() => void run(), options.intervalMs ?? HOUR_MS);
+  // The first run starts now; later ones are chained, never overlapping. run() never rejects (a failure
+  // is logged inside it).
+  let running = run();
+  const start = () => {
+    running = running.then(run);
+  };
+  const timer = setInterval(start, options.intervalMs ?? HOUR_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return running;
+    },
+  };
 }
