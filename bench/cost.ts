@@ -10,7 +10,8 @@ import { buildPrompt, estimateTokens } from '../src/answering/prompt.js';
 import { createClaude } from '../src/claude/claude.js';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log.js';
-import { ConversationStore, type Turn } from '../src/store/conversation-store.js';
+import type { Turn } from '../src/store/conversation-store.js';
+import { SqliteConversationStore } from '../src/store/conversation-store-sqlite.js';
 import { openDatabase } from '../src/store/database.js';
 import { estimateInputTokens, FakeAnthropic } from '../tests/helpers/fake-anthropic.js';
 import { createRng, prose, randomInt } from './common.js';
@@ -99,7 +100,7 @@ export async function runCacheShare(threads: number, questionsPerThread: number)
     const [agent] = loadAgents(fileURLToPath(new URL('../../agents', import.meta.url)));
     if (!agent) throw new Error('no agent file');
     const conversation = createConversation({
-      store: new ConversationStore(db),
+      store: new SqliteConversationStore(db),
       claude: createClaude({
         apiKey: 'sk-ant-bench',
         baseUrl: anthropic.baseUrl,

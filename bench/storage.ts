@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPrompt } from '../src/answering/prompt.js';
-import { InboxStore } from '../src/inbox/store.js';
+import { SqliteInboxStore } from '../src/inbox/store-sqlite.js';
 import { FolderNumbers } from '../src/records/numbered-files.js';
-import { ConversationStore } from '../src/store/conversation-store.js';
+import { SqliteConversationStore } from '../src/store/conversation-store-sqlite.js';
 import { checkpointInBackground, openDatabase } from '../src/store/database.js';
 import {
   type Cleanup,
@@ -221,12 +221,12 @@ export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promi
   cleanup.add('close the storage database', () => {
     if (db.open) db.close();
   });
-  const conversations = new ConversationStore(db);
-  const inbox = new InboxStore(db);
+  const conversations = new SqliteConversationStore(db);
+  const inbox = new SqliteInboxStore(db);
 
   // Each measurement runs in rounds and reports the median round: the machine is shared, and one noisy
   // neighbour's burst should move one round, not the result.
-  const promptRound = (pickThread = () => Math.floor(rng() * longThreads)) => {
+  const promptRound = async (pickThread = () => Math.floor(rng() * longThreads)) => {
     const total: number[] = [];
     const query: number[] = [];
     const build: number[] = [];
@@ -235,7 +235,7 @@ export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promi
       const t = pickThread();
       const key = { channelId: channelId(t), threadTs: threadTs(t) };
       const t0 = performance.now();
-      const turns = conversations.turns(key);
+      const turns = await conversations.turns(key);
       const t1 = performance.now();
       const built = buildPrompt(turns, config.budgetTokens);
       const t2 = performance.now();
@@ -258,7 +258,7 @@ export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promi
   let acceptSerial = 0;
   let accepted = 0;
   const questionText = userTexts[0] ?? 'how do we paginate?';
-  const acceptRound = () => {
+  const acceptRound = async () => {
     const times: number[] = [];
     for (let i = 0; i < config.acceptIterations; i++) {
       const n = acceptSerial++;
@@ -273,7 +273,7 @@ export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promi
         text: questionText,
       };
       const t0 = performance.now();
-      const result = inbox.accept(`EvBENCH${String(n).padStart(8, '0')}`, question);
+      const result = await inbox.accept(`EvBENCH${String(n).padStart(8, '0')}`, question);
       times.push(performance.now() - t0);
       if (result.accepted) accepted++;
     }
@@ -281,12 +281,12 @@ export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promi
   };
 
   // JIT and statement warm-up, not counted.
-  for (let i = 0; i < 50; i++) conversations.turns({ channelId: channelId(i), threadTs: threadTs(i) });
-  const promptRounds: ReturnType<typeof promptRound>[] = [];
-  const acceptRounds: ReturnType<typeof acceptRound>[] = [];
+  for (let i = 0; i < 50; i++) await conversations.turns({ channelId: channelId(i), threadTs: threadTs(i) });
+  const promptRounds: Awaited<ReturnType<typeof promptRound>>[] = [];
+  const acceptRounds: Awaited<ReturnType<typeof acceptRound>>[] = [];
   for (let round = 1; round <= config.rounds; round++) {
-    promptRounds.push(promptRound());
-    acceptRounds.push(acceptRound());
+    promptRounds.push(await promptRound());
+    acceptRounds.push(await acceptRound());
     const p = promptRounds.at(-1);
     const a = acceptRounds.at(-1);
     progress(
@@ -295,7 +295,7 @@ export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promi
     );
   }
   // The dedupe path: a redelivery of the last event must be dropped.
-  const retry = inbox.accept(`EvBENCH${String(acceptSerial - 1).padStart(8, '0')}`, {
+  const retry = await inbox.accept(`EvBENCH${String(acceptSerial - 1).padStart(8, '0')}`, {
     source: 'mention',
     teamId: 'T0001',
     channelId: channelId(0),
@@ -306,13 +306,13 @@ export async function runStorage(config: StorageConfig, cleanup: Cleanup): Promi
   });
 
   // Diagnostics, NOT the bot's settings: one round each with one knob changed, to say what limits the numbers.
-  const onContiguousRows = promptRound(() => config.threads + Math.floor(rng() * contiguous)).totalMs;
+  const onContiguousRows = (await promptRound(() => config.threads + Math.floor(rng() * contiguous))).totalMs;
   db.pragma('mmap_size = 4294967296');
-  const withMmap = promptRound().totalMs;
+  const withMmap = (await promptRound()).totalMs;
   db.pragma('mmap_size = 0');
   await checkpointer.stop();
   db.pragma('wal_autocheckpoint = 1000');
-  const withoutAutoCheckpoint = acceptRound().ms;
+  const withoutAutoCheckpoint = (await acceptRound()).ms;
   db.pragma('wal_autocheckpoint = 0');
   db.close();
 

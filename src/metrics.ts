@@ -45,7 +45,7 @@ export type DedupReason = 'retry' | 'twin';
 export type AdrEvent = 'suggested' | 'documented' | 'dismissed' | 'accepted' | 'rejected';
 
 export interface MetricsOptions {
-  /** Read at scrape time: questions waiting in the inbox. May be async (a SQLite count is not). */
+  /** Read at scrape time: questions waiting in the inbox. May be async (the inbox's count is). */
   queueDepth?: () => number | Promise<number>;
   /** Read at scrape time: answers being streamed right now. */
   inFlightAnswers?: () => number | Promise<number>;

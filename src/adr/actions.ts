@@ -14,7 +14,7 @@ function clickOf(body: BlockAction, action: ButtonAction): Click {
 
 /**
  * The ADR buttons. Each acks first and does the rest in the background: the ack must reach Slack
- * within 3 seconds, and drafting takes longer. Which click wins is decided in SQLite, not here.
+ * within 3 seconds, and drafting takes longer. Which click wins is decided in the database, not here.
  */
 export function registerAdrActions(app: App, deps: ListenerDeps): void {
   const on = (actionId: string, name: string, effect: (click: Click) => Promise<void>) => {

@@ -89,7 +89,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
       where: { teamId: string; channelId: string; threadTs: string; phrPublicId: string | null },
       suggestedBy: string | null,
     ): Promise<Suggestion> {
-      const suggestion = service.suggest({
+      const suggestion = await service.suggest({
         source: suggestedBy ? 'command' : 'detected',
         teamId: where.teamId,
         channelId: where.channelId,
@@ -109,14 +109,14 @@ export function createAdrFlow(deps: AdrFlowDeps) {
           unfurl_links: false,
         }),
       );
-      if (posted.ts) service.attachCard(suggestion.publicId, posted.ts);
+      if (posted.ts) await service.attachCard(suggestion.publicId, posted.ts);
       deps.onEvent?.('suggested');
       return suggestion;
     },
 
     /** Document ADR: one click wins; the draft happens after the ack, in the background. */
     async document(click: Click): Promise<void> {
-      const claimed = service.claimForDrafting(click.id, click.userId);
+      const claimed = await service.claimForDrafting(click.id, click.userId);
       if (!claimed.ok) return tell(click, refusalText(claimed));
       const suggestion = claimed.suggestion;
       await updateCard(
@@ -164,7 +164,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
     },
 
     async dismiss(click: Click): Promise<void> {
-      const result = service.dismiss(click.id, click.userId);
+      const result = await service.dismiss(click.id, click.userId);
       if (!result.ok) return tell(click, refusalText(result));
       const suggestion = result.suggestion;
       deps.onEvent?.('dismissed');
@@ -182,7 +182,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
       if (!(await deps.isApprover(click.userId))) {
         return tell(click, `Only approvers can ${verb} ADRs here; nothing changed.`);
       }
-      const result = service.decide(click.id, status, click.userId, await deps.userNames(click.userId));
+      const result = await service.decide(click.id, status, click.userId, await deps.userNames(click.userId));
       if (!result.ok) {
         return tell(
           click,
@@ -202,7 +202,7 @@ export function createAdrFlow(deps: AdrFlowDeps) {
 
     /** Cards left showing "Drafting…" by a stop get their buttons back. */
     async restoreInterrupted(): Promise<void> {
-      for (const suggestion of service.recoverDrafting()) {
+      for (const suggestion of await service.recoverDrafting()) {
         await updateCard(
           suggestion.channelId,
           suggestion.cardTs,

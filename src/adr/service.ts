@@ -79,42 +79,46 @@ export function createAdrService(options: AdrServiceOptions) {
     channelId: adr.channelId,
     cardTs: adr.cardTs,
   });
-  const refusal = (suggestion: Suggestion | undefined): SuggestionRefusal => {
+  const refusal = async (suggestion: Suggestion | undefined): Promise<SuggestionRefusal> => {
     if (!suggestion) return { ok: false, reason: 'unknown' };
     if (suggestion.state === 'documented') {
-      const adr = suggestion.adrNumber === null ? undefined : options.adrs.adrByNumber(suggestion.adrNumber);
+      const adr =
+        suggestion.adrNumber === null ? undefined : await options.adrs.adrByNumber(suggestion.adrNumber);
       return { ok: false, reason: 'documented', suggestion, adr: adr && ref(adr) };
     }
     return { ok: false, reason: suggestion.state === 'dismissed' ? 'dismissed' : 'drafting', suggestion };
   };
 
   return {
-    suggest(input: Omit<NewSuggestion, 'publicId'>): Suggestion {
+    async suggest(input: Omit<NewSuggestion, 'publicId'>): Promise<Suggestion> {
       const publicId = newPublicId();
-      options.adrs.insertSuggestion({ ...input, publicId });
-      return options.adrs.suggestion(publicId) as Suggestion;
+      await options.adrs.insertSuggestion({ ...input, publicId });
+      return (await options.adrs.suggestion(publicId)) as Suggestion;
     },
 
-    attachCard(publicId: string, cardTs: string): void {
-      options.adrs.setCard(publicId, cardTs);
+    async attachCard(publicId: string, cardTs: string): Promise<void> {
+      await options.adrs.setCard(publicId, cardTs);
     },
 
     /** The one click that may draft: of concurrent or repeated clicks, exactly one gets `ok`. */
-    claimForDrafting(
+    async claimForDrafting(
       publicId: string,
       userId: string,
-    ): { ok: true; suggestion: Suggestion } | SuggestionRefusal {
-      if (options.adrs.move(publicId, 'pending', 'drafting', userId)) {
-        return { ok: true, suggestion: options.adrs.suggestion(publicId) as Suggestion };
+    ): Promise<{ ok: true; suggestion: Suggestion } | SuggestionRefusal> {
+      if (await options.adrs.move(publicId, 'pending', 'drafting', userId)) {
+        return { ok: true, suggestion: (await options.adrs.suggestion(publicId)) as Suggestion };
       }
-      return refusal(options.adrs.suggestion(publicId));
+      return refusal(await options.adrs.suggestion(publicId));
     },
 
-    dismiss(publicId: string, userId: string): { ok: true; suggestion: Suggestion } | SuggestionRefusal {
-      if (options.adrs.move(publicId, 'pending', 'dismissed', userId)) {
-        return { ok: true, suggestion: options.adrs.suggestion(publicId) as Suggestion };
+    async dismiss(
+      publicId: string,
+      userId: string,
+    ): Promise<{ ok: true; suggestion: Suggestion } | SuggestionRefusal> {
+      if (await options.adrs.move(publicId, 'pending', 'dismissed', userId)) {
+        return { ok: true, suggestion: (await options.adrs.suggestion(publicId)) as Suggestion };
       }
-      return refusal(options.adrs.suggestion(publicId));
+      return refusal(await options.adrs.suggestion(publicId));
     },
 
     /**
@@ -129,15 +133,17 @@ export function createAdrService(options: AdrServiceOptions) {
     > {
       const log = options.logger.child({ suggestion: suggestion.publicId, channel: suggestion.channelId });
       try {
-        const transcript = options.conversations
-          .turns({ channelId: suggestion.channelId, threadTs: suggestion.threadTs })
-          .map((turn) => ({
-            who:
-              turn.role === 'assistant'
-                ? 'FastAPI architect (assistant)'
-                : (turn.userName ?? turn.userId ?? 'someone'),
-            text: turn.text,
-          }));
+        const turns = await options.conversations.turns({
+          channelId: suggestion.channelId,
+          threadTs: suggestion.threadTs,
+        });
+        const transcript = turns.map((turn) => ({
+          who:
+            turn.role === 'assistant'
+              ? 'FastAPI architect (assistant)'
+              : (turn.userName ?? turn.userId ?? 'someone'),
+          text: turn.text,
+        }));
         const request = adrDraftRequest({ title: suggestion.title, brief: suggestion.brief, transcript });
         const reply = await options.claude.complete({
           model: options.model,
@@ -146,10 +152,10 @@ export function createAdrService(options: AdrServiceOptions) {
           maxTokens: 4096,
         });
         const draft = parseAdrDraft(reply.text);
-        const phr = suggestion.phrPublicId ? options.phrStore.phr(suggestion.phrPublicId) : undefined;
+        const phr = suggestion.phrPublicId ? await options.phrStore.phr(suggestion.phrPublicId) : undefined;
         const date = now().toISOString();
-        const adr = options.adrs.transaction(() => {
-          const first = Math.max(options.adrs.maxNumber(), numbers.highest(folder)) + 1;
+        const adr = await options.adrs.insertNumbered(suggestion.publicId, (maxStored) => {
+          const first = Math.max(maxStored, numbers.highest(folder)) + 1;
           const record = (number: number) => ({
             fileName: adrFileName(number, suggestion.title),
             text: renderAdr({
@@ -197,14 +203,14 @@ export function createAdrService(options: AdrServiceOptions) {
             decidedBy: null,
             decidedAt: null,
           };
-          options.adrs.insertAdr(stored, suggestion.publicId);
           return stored;
         });
-        if (phr && adr.filePath) linkPhrToAdr(phr.publicId, phr.filePath, phr.markdown, adr.filePath, log);
+        if (phr && adr.filePath)
+          await linkPhrToAdr(phr.publicId, phr.filePath, phr.markdown, adr.filePath, log);
         log.info('ADR written', { adr: adr.number, path: adr.filePath });
         return { ok: true, adr: ref(adr) };
       } catch (error) {
-        options.adrs.move(suggestion.publicId, 'drafting', 'pending', null);
+        await options.adrs.move(suggestion.publicId, 'drafting', 'pending', null);
         const kind =
           error instanceof ClaudeError
             ? error.kind
@@ -217,20 +223,20 @@ export function createAdrService(options: AdrServiceOptions) {
     },
 
     /** Accept or reject a Proposed ADR: the file's status line, the page and the record change together. */
-    decide(
+    async decide(
       publicId: string,
       status: 'Accepted' | 'Rejected',
       userId: string,
       userName: string,
-    ): DecisionResult {
-      const adr = options.adrs.adr(publicId);
+    ): Promise<DecisionResult> {
+      const adr = await options.adrs.adr(publicId);
       if (!adr) return { ok: false, reason: 'unknown' };
       const date = now().toISOString().slice(0, 10);
-      if (!options.adrs.decide(publicId, status, userId))
-        return { ok: false, reason: 'decided', adr: ref(options.adrs.adr(publicId) as Adr) };
+      if (!(await options.adrs.decide(publicId, status, userId)))
+        return { ok: false, reason: 'decided', adr: ref((await options.adrs.adr(publicId)) as Adr) };
       const note = `${status.toLowerCase()} by ${userName} on ${date}`;
       const markdown = setAdrStatus(adr.markdown, status, note);
-      options.adrs.setMarkdown(publicId, markdown);
+      await options.adrs.setMarkdown(publicId, markdown);
       if (adr.filePath) {
         try {
           const path = join(options.dataDir, adr.filePath);
@@ -239,31 +245,32 @@ export function createAdrService(options: AdrServiceOptions) {
           options.logger.error('ADR file status not updated', { adr: adr.number, error });
         }
       }
-      return { ok: true, adr: ref(options.adrs.adr(publicId) as Adr), date };
+      return { ok: true, adr: ref((await options.adrs.adr(publicId)) as Adr), date };
     },
 
     /** At start-up: drafts interrupted by a stop go back to pending, to be clicked again. */
-    recoverDrafting(): Suggestion[] {
-      const stuck = options.adrs.drafting();
-      for (const suggestion of stuck) options.adrs.move(suggestion.publicId, 'drafting', 'pending', null);
+    async recoverDrafting(): Promise<Suggestion[]> {
+      const stuck = await options.adrs.drafting();
+      for (const suggestion of stuck)
+        await options.adrs.move(suggestion.publicId, 'drafting', 'pending', null);
       return stuck.map((suggestion) => ({ ...suggestion, state: 'pending' }));
     },
 
     /** Proposed ADRs (waiting for an approver), newest first. */
-    proposed(limit: number): AdrRef[] {
-      return options.adrs.proposed(limit).map(ref);
+    async proposed(limit: number): Promise<AdrRef[]> {
+      return (await options.adrs.proposed(limit)).map(ref);
     },
 
-    list(): AdrRef[] {
-      return options.adrs.allAdrs().map(ref);
+    async list(): Promise<AdrRef[]> {
+      return (await options.adrs.allAdrs()).map(ref);
     },
 
     indexUrl(): string {
       return recordUrl(options.publicBaseUrl, options.linkSecret, 'adrs', ADR_INDEX_ID);
     },
 
-    indexEntries(): AdrIndexEntry[] {
-      return options.adrs.allAdrs().map((adr) => ({
+    async indexEntries(): Promise<AdrIndexEntry[]> {
+      return (await options.adrs.allAdrs()).map((adr) => ({
         number: padId(adr.number),
         title: adr.title,
         status: adr.status,
@@ -272,8 +279,8 @@ export function createAdrService(options: AdrServiceOptions) {
       }));
     },
 
-    document(publicId: string): RecordDocument | undefined {
-      const adr = options.adrs.adr(publicId);
+    async document(publicId: string): Promise<RecordDocument | undefined> {
+      const adr = await options.adrs.adr(publicId);
       if (!adr) return undefined;
       const fileName = adrFileName(adr.number, adr.title);
       const read = readAdr(adr.markdown, fileName);
@@ -282,15 +289,15 @@ export function createAdrService(options: AdrServiceOptions) {
   };
 
   /** The PHR whose answer suggested the decision now links to its ADR (`links.adr`), in file and database. */
-  function linkPhrToAdr(
+  async function linkPhrToAdr(
     phrId: string,
     phrPath: string | null,
     markdown: string,
     adrPath: string,
     log: Logger,
-  ): void {
+  ): Promise<void> {
     try {
-      options.phrStore.updatePhrMarkdown(phrId, setPhrAdrLink(markdown, adrPath));
+      await options.phrStore.updatePhrMarkdown(phrId, setPhrAdrLink(markdown, adrPath));
       if (phrPath) {
         const path = join(options.dataDir, phrPath);
         writeFileSync(path, setPhrAdrLink(readFileSync(path, 'utf8'), adrPath), { mode: 0o600 });

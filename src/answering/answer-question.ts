@@ -17,7 +17,7 @@ export interface AnswerQuestionDeps {
   conversation: Conversation;
   phrService: PhrService;
   /** True when the workspace has used its daily token budget. */
-  budgetExhausted: (teamId: string) => boolean;
+  budgetExhausted: (teamId: string) => Promise<boolean>;
   agentName: string;
   logger: Logger;
 }
@@ -55,12 +55,12 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         // Nothing to ask Claude: a bare mention or only files. Say what works instead.
         log.info('wordless question answered with help');
         const ts = await port.notify(thread, 'wordless');
-        deps.inbox.finish(question.id, { state: 'answered', answerTs: ts });
+        await deps.inbox.finish(question.id, { state: 'answered', answerTs: ts });
         return;
       }
-      if (deps.budgetExhausted(question.teamId)) {
+      if (await deps.budgetExhausted(question.teamId)) {
         log.warn('daily token budget used up');
-        deps.inbox.finish(question.id, { state: 'failed', error: 'budget' });
+        await deps.inbox.finish(question.id, { state: 'failed', error: 'budget' });
         await port.notify(thread, 'budget');
         return;
       }
@@ -76,16 +76,16 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     try {
       const threadTs = await port.openThread(question);
       if (threadTs === null) {
-        deps.inbox.finish(question.id, { state: 'failed', error: 'unpostable' });
+        await deps.inbox.finish(question.id, { state: 'failed', error: 'unpostable' });
         return null;
       }
-      deps.inbox.setThread(question.id, threadTs);
-      deps.store.addThread({ channelId: question.channelId, threadTs, teamId: question.teamId });
+      await deps.inbox.setThread(question.id, threadTs);
+      await deps.store.addThread({ channelId: question.channelId, threadTs, teamId: question.teamId });
       return threadTs;
     } catch (error) {
       if (!(error instanceof UnpostableError)) throw error;
       log.warn('cannot post the thread root', { slack_error: error.reason });
-      deps.inbox.finish(question.id, { state: 'failed', error: error.reason });
+      await deps.inbox.finish(question.id, { state: 'failed', error: error.reason });
       await port.explainUnpostable(question, error.reason);
       return null;
     }
@@ -93,13 +93,14 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
 
   /** A thread new to the bot: when it was mentioned in it late, its earlier messages become the context. */
   async function joinThread(question: Question, thread: ThreadKey, port: AnsweringPort, log: Logger) {
-    if (deps.store.hasThread(thread)) return;
+    if (await deps.store.hasThread(thread)) return;
     if (question.source !== 'command' && thread.threadTs !== question.messageKey) {
       const earlier = await port.readEarlier(thread, question.messageKey);
-      for (const message of earlier) deps.store.addTurn({ ...thread, ...message, messageTs: message.ts });
+      for (const message of earlier)
+        await deps.store.addTurn({ ...thread, ...message, messageTs: message.ts });
       log.info('read earlier thread messages', { thread_ts: thread.threadTs, kept: earlier.length });
     }
-    deps.store.addThread({ ...thread, teamId: question.teamId });
+    await deps.store.addThread({ ...thread, teamId: question.teamId });
   }
 
   async function answerAndRecord(
@@ -111,7 +112,14 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
   ) {
     // The record's id exists before the answer, so the answer's feedback buttons can carry it.
     const recordId = newPublicId();
-    const sink = port.sink(question, thread, (ts) => deps.inbox.setPartial(question.id, ts), recordId);
+    // Recorded as the answer streams, not awaited by it; the question is closed only once it is stored.
+    let partialStored: Promise<void> = Promise.resolve();
+    const onFirstMessage = (ts: string) => {
+      partialStored = deps.inbox
+        .setPartial(question.id, ts)
+        .catch((error: unknown) => log.warn('first answer message not recorded', { error }));
+    };
+    const sink = port.sink(question, thread, onFirstMessage, recordId);
     const userName = await port.userName(question.userId);
     const messageTs = question.source === 'command' ? null : question.messageKey;
     const outcome = await deps.conversation.answer(
@@ -131,15 +139,16 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     );
     // Interrupted by shutdown: leave it `answering`, so the next start answers it again.
     if (signal.aborted) return;
-    deps.inbox.setPartial(question.id, null);
-    deps.inbox.finish(question.id, {
+    await partialStored;
+    await deps.inbox.setPartial(question.id, null);
+    await deps.inbox.finish(question.id, {
       state: outcome.ok ? 'answered' : 'failed',
       answerTs: outcome.answerTs,
       error: outcome.ok ? null : outcome.kind,
     });
     if (!outcome.ok) return;
     // After the answer is complete and the question closed: a record can neither delay nor undo it.
-    const phr = deps.phrService.record(
+    const phr = await deps.phrService.record(
       {
         publicId: recordId,
         surface: port.surface,
@@ -181,7 +190,7 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
       error instanceof UnpostableError ? error.reason : (port.failureReason(error) ?? 'internal');
     // The field is named for the surface, so an operator's searches (slack_error) keep working.
     log.error('answer not delivered', { [`${port.surface}_error`]: reason, error });
-    deps.inbox.finish(question.id, { state: 'failed', error: reason });
+    await deps.inbox.finish(question.id, { state: 'failed', error: reason });
     if (error instanceof UnpostableError) await port.explainUnpostable(question, error.reason);
     else if (question.threadTs) {
       await port.notify({ channelId: question.channelId, threadTs: question.threadTs }, 'delivery_failed');

@@ -129,11 +129,11 @@ export function createConversation(deps: ConversationDeps): Conversation {
    * The prompt, system blocks and tools of one answer: with the docs index (when there is one now),
    * its search tool and prompt, and the history budget less what the searches may add.
    */
-  function groundedRequest(thread: ThreadKey, sink: AnswerSink) {
+  async function groundedRequest(thread: ThreadKey, sink: AnswerSink) {
     const docs = deps.docs?.() ?? null;
     const docsReserve = docs ? DOCS_SEARCHES_PER_ANSWER * DOCS_RESULT_TOKENS : 0;
     const prompt = buildPrompt(
-      deps.store.turns(thread),
+      await deps.store.turns(thread),
       Math.max(deps.historyTokenBudget - docsReserve, 1_000),
     );
     if (!docs) return { prompt, system: baseSystem };
@@ -147,7 +147,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
 
   return {
     async answer(input, sink, signal) {
-      deps.store.addTurn({
+      await deps.store.addTurn({
         ...input.thread,
         role: 'user',
         userId: input.userId,
@@ -157,7 +157,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         questionId: input.questionId ?? null,
         ...(input.sortTs ? { sortTs: input.sortTs } : {}),
       });
-      const { prompt, ...grounding } = groundedRequest(input.thread, sink);
+      const { prompt, ...grounding } = await groundedRequest(input.thread, sink);
       // The caller's logger already names the channel (and the question); a line names each field once.
       const log = input.log
         ? input.log.child({ thread_ts: input.thread.threadTs })
@@ -193,7 +193,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         sink.write(instructions.end());
         const sources = sourcesOf(outcome.citations);
         const { answerTs } = await sink.finish(readerNote(outcome.stopReason, prompt, input.text, sources));
-        deps.store.addTurn({
+        await deps.store.addTurn({
           ...input.thread,
           role: 'assistant',
           userId: null,

@@ -38,7 +38,7 @@ export function buildCore(options: CoreOptions): Core {
   // Gauges are read at scrape time; the worker they read is built later (see countInFlight).
   let inFlight = () => 0;
   const metrics = createMetrics({
-    queueDepth: () => storage.inbox.openCount() - inFlight(),
+    queueDepth: async () => (await storage.inbox.openCount()) - inFlight(),
     inFlightAnswers: () => inFlight(),
     ...(options.processMetrics === false ? { defaultMetrics: false } : {}),
   });

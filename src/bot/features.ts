@@ -1,7 +1,6 @@
 import { createApproverCheck } from '../adr/approvers.js';
 import { type AdrFlow, createAdrFlow } from '../adr/flow.js';
 import { type AdrService, createAdrService } from '../adr/service.js';
-import { AdrStore } from '../adr/store.js';
 import type { Agent } from '../agents/load.js';
 import { createAnswerQuestion } from '../answering/answer-question.js';
 import { BackgroundTasks } from '../background.js';
@@ -81,7 +80,7 @@ function buildAdr(deps: FeatureDeps, userNames: UserNames, tasks: BackgroundTask
   const { config, storage, connection, now } = deps;
   const { logger } = deps.options;
   const adrService = createAdrService({
-    adrs: new AdrStore(storage.db, now),
+    adrs: storage.adrs,
     phrStore: storage.phrStore,
     conversations: storage.store,
     claude: deps.core.claude,
@@ -164,9 +163,9 @@ function listen(
     textPolicy: built.textPolicy,
     docs: core.docs,
     home: built.home,
-    usageReport: (teamId) => {
-      const { today, week } = built.usage.usageWindows(teamId);
-      return usageText(today, week, built.feedback.recentCounts(teamId, 7));
+    usageReport: async (teamId) => {
+      const { today, week } = await built.usage.usageWindows(teamId);
+      return usageText(today, week, await built.feedback.recentCounts(teamId, 7));
     },
     events: {
       accepted: (source) => core.metrics.questionAccepted(source),

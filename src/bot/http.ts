@@ -40,12 +40,13 @@ export function serveHttp(deps: HttpDeps): Http {
   const recordPages = createRecordPages({
     secret: deps.storage.linkSecret,
     publicBaseUrl: config.publicBaseUrl,
-    lookup: (kind, id) => {
+    lookup: async (kind, id) => {
       if (kind !== 'phr') return features.adrService.document(id);
-      const document = deps.phrService.document(id);
-      return document && { ...document, feedback: features.feedback.summary(id) };
+      const document = await deps.phrService.document(id);
+      return document && { ...document, feedback: await features.feedback.summary(id) };
     },
     adrIndex: () => features.adrService.indexEntries(),
+    logger,
   });
   const readinessProbe = openReadinessProbe(config.databasePath);
   const opsRoutes = createOpsRoutes({

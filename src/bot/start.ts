@@ -98,7 +98,7 @@ interface ServingParts {
 async function startServing(parts: ServingParts): Promise<void> {
   const { connection, features, storage } = parts;
   if (connection.slack.socket) await connection.slack.app.start();
-  const requeued = storage.inbox.requeueInterrupted();
+  const requeued = await storage.inbox.requeueInterrupted();
   parts.logger.info('bot started', {
     mode: parts.config.slack.mode,
     port: parts.port,
@@ -106,7 +106,7 @@ async function startServing(parts: ServingParts): Promise<void> {
     model: parts.model,
     bot_user: connection.botUserId,
     team: connection.teamId,
-    open_questions: storage.inbox.openCount(),
+    open_questions: await storage.inbox.openCount(),
     requeued,
   });
   features.worker.notify();
@@ -133,7 +133,7 @@ function createStop(parts: StopParts): RunningBot['stop'] {
   return (graceMs = DEFAULT_GRACE_MS) => {
     stopped ??= (async () => {
       logger.info('stopping', { in_flight: worker.inFlight });
-      parts.housekeeping.stop();
+      await parts.housekeeping.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (slack.socket) await slack.app.stop().catch(() => {});

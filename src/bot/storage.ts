@@ -1,10 +1,16 @@
+import type { AdrStore } from '../adr/store.js';
+import { SqliteAdrStore } from '../adr/store-sqlite.js';
 import type { Config } from '../config/load.js';
-import { FeedbackStore } from '../feedback/store.js';
-import { InboxStore } from '../inbox/store.js';
+import type { FeedbackStore } from '../feedback/store.js';
+import { SqliteFeedbackStore } from '../feedback/store-sqlite.js';
+import type { InboxStore } from '../inbox/store.js';
+import { SqliteInboxStore } from '../inbox/store-sqlite.js';
 import type { Logger } from '../log.js';
 import { linkSecretFrom } from '../phr/service.js';
-import { PhrStore } from '../phr/store.js';
-import { ConversationStore } from '../store/conversation-store.js';
+import type { PhrStore } from '../phr/store.js';
+import { SqlitePhrStore } from '../phr/store-sqlite.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import { SqliteConversationStore } from '../store/conversation-store-sqlite.js';
 import { checkpointInBackground, type Db, openDatabase } from '../store/database.js';
 
 export interface Storage {
@@ -14,6 +20,8 @@ export interface Storage {
   phrStore: PhrStore;
   /** Votes and comments on answers. */
   feedback: FeedbackStore;
+  /** ADR suggestions and ADRs. */
+  adrs: AdrStore;
   /** Signs record links: RECORDS_LINK_SECRET, or the one generated on first start. */
   linkSecret: Buffer;
   /** Stops background checkpoints and closes the database. */
@@ -31,14 +39,15 @@ export async function openStorage(config: Config, logger: Logger, now: () => Dat
     db.close();
   };
   try {
-    const phrStore = new PhrStore(db);
+    const phrStore = new SqlitePhrStore(db);
     return {
       db,
-      inbox: new InboxStore(db, now),
-      store: new ConversationStore(db, now),
+      inbox: new SqliteInboxStore(db, now),
+      store: new SqliteConversationStore(db, now),
       phrStore,
-      feedback: new FeedbackStore(db, now),
-      linkSecret: linkSecretFrom(phrStore, config.recordsLinkSecret),
+      feedback: new SqliteFeedbackStore(db, now),
+      adrs: new SqliteAdrStore(db, now),
+      linkSecret: await linkSecretFrom(phrStore, config.recordsLinkSecret),
       close,
     };
   } catch (error) {

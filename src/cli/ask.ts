@@ -10,10 +10,10 @@ import { loadConfig } from '../config/load.js';
 import { openDocsIndex } from '../docs/search.js';
 import { createLogger } from '../log.js';
 import { createPhrService, linkSecretFrom } from '../phr/service.js';
-import { PhrStore } from '../phr/store.js';
+import { SqlitePhrStore } from '../phr/store-sqlite.js';
 import { redactSecrets } from '../security/redact.js';
 import { prepareText } from '../security/text-policy.js';
-import { ConversationStore } from '../store/conversation-store.js';
+import { SqliteConversationStore } from '../store/conversation-store-sqlite.js';
 import { openDatabase } from '../store/database.js';
 import { createTerminalAnswering } from './terminal-answering.js';
 
@@ -33,16 +33,16 @@ async function ask(question: string): Promise<number> {
   const db = openDatabase(config.databasePath);
   const docs = existsSync(config.docs.indexPath) ? openDocsIndex(config.docs.indexPath) : null;
   try {
-    const phrStore = new PhrStore(db);
+    const phrStore = new SqlitePhrStore(db);
     const phrService = createPhrService({
       phrStore,
       dataDir: config.dataDir,
       publicBaseUrl: config.publicBaseUrl,
-      linkSecret: linkSecretFrom(phrStore, config.recordsLinkSecret),
+      linkSecret: await linkSecretFrom(phrStore, config.recordsLinkSecret),
       featureChannels: config.featureChannels,
       logger,
     });
-    const store = new ConversationStore(db);
+    const store = new SqliteConversationStore(db);
     const conversation = createConversation({
       store,
       claude: createClaude({
@@ -64,15 +64,17 @@ async function ask(question: string): Promise<number> {
     // The same use case as a Slack question; its inbox transitions are kept in memory here.
     const answerQuestion = createAnswerQuestion({
       inbox: {
-        setThread: () => {},
-        setPartial: () => {},
-        finish: (_id, result) => Object.assign(outcome, result),
+        setThread: async () => {},
+        setPartial: async () => {},
+        finish: async (_id, result) => {
+          Object.assign(outcome, result);
+        },
       },
       store,
       conversation,
       phrService,
       // DAILY_TOKEN_BUDGET is per Slack workspace; the terminal is the operator's own.
-      budgetExhausted: () => false,
+      budgetExhausted: async () => false,
       agentName: agent.name,
       logger,
     });

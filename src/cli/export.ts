@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { feedbackLines } from '../feedback/export.js';
-import { FeedbackStore } from '../feedback/store.js';
+import { SqliteFeedbackStore } from '../feedback/store-sqlite.js';
 import { redactSecrets } from '../security/redact.js';
 import { openDatabase } from '../store/database.js';
 
@@ -21,7 +21,7 @@ function sinceOf(args: readonly string[]): Date {
  * `npm run export -- feedback [--since DATE]`: answers that got feedback, as JSON Lines on stdout
  * (question, answer, sources, votes, comments; redacted), for building evals.
  */
-function exportFeedback(args: readonly string[]): number {
+async function exportFeedback(args: readonly string[]): Promise<number> {
   if (args[0] !== 'feedback') throw new Error(USAGE);
   const since = sinceOf(args);
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -30,7 +30,7 @@ function exportFeedback(args: readonly string[]): number {
     throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
   const db = openDatabase(config.databasePath);
   try {
-    const lines = feedbackLines(new FeedbackStore(db), since, (text) => redactSecrets(text).text);
+    const lines = await feedbackLines(new SqliteFeedbackStore(db), since, (text) => redactSecrets(text).text);
     for (const line of lines) process.stdout.write(`${line}\n`);
     return lines.length;
   } finally {
@@ -39,7 +39,7 @@ function exportFeedback(args: readonly string[]): number {
 }
 
 try {
-  const count = exportFeedback(process.argv.slice(2));
+  const count = await exportFeedback(process.argv.slice(2));
   process.stderr.write(`Exported ${count} answers with feedback\n`);
 } catch (error) {
   process.stderr.write(`Export failed: ${error instanceof Error ? error.message : String(error)}\n`);

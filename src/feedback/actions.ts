@@ -13,7 +13,7 @@ export interface FeedbackListenerDeps {
 
 /**
  * The 👍 / 👎 under each answer and the comment modal a 👎 opens. Each acks first: the vote is one
- * SQLite upsert (a later click by the same person replaces it), the modal opens in the background.
+ * database upsert (a later click by the same person replaces it), the modal opens in the background.
  */
 export function registerFeedbackActions(app: App, deps: FeedbackListenerDeps): void {
   const { feedback, logger } = deps;
@@ -27,7 +27,7 @@ export function registerFeedbackActions(app: App, deps: FeedbackListenerDeps): v
         return;
       }
       const teamId = body.team?.id ?? body.user.team_id ?? null;
-      feedback.vote({ ...parsed, userId: body.user.id, teamId });
+      await feedback.vote({ ...parsed, userId: body.user.id, teamId });
       if (parsed.vote !== 'negative' || !body.trigger_id) return;
       deps.tasks.run('open feedback modal', async () => {
         try {
@@ -54,7 +54,7 @@ export function registerFeedbackActions(app: App, deps: FeedbackListenerDeps): v
     }
     const text = view.state.values[FEEDBACK_IDS.commentBlock]?.[FEEDBACK_IDS.commentInput]?.value ?? '';
     if (!text.trim()) return;
-    feedback.comment({
+    await feedback.comment({
       phrPublicId,
       userId: body.user.id,
       teamId: body.team?.id ?? body.user.team_id ?? null,

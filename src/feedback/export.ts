@@ -32,19 +32,20 @@ function sourcesOf(markdown: string): FeedbackLine['sources'] {
  * The answers with feedback since `since`, oldest first, as JSON Lines. Everything is redacted again on
  * the way out (questions and comments were redacted when stored; answers are Claude's words about them).
  */
-export function feedbackLines(
+export async function feedbackLines(
   store: Pick<FeedbackStore, 'ratedSince' | 'votesOf'>,
   since: Date,
   redact: (text: string) => string,
-): string[] {
-  return store.ratedSince(since).flatMap((row) => {
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const row of await store.ratedSince(since)) {
     let parsed: ReturnType<typeof parsePhr>;
     try {
       parsed = parsePhr(row.markdown, phrFileName(row.number, row.title, row.stage as PhrStage));
     } catch {
-      return [];
+      continue;
     }
-    const votes = store.votesOf(row.publicId);
+    const votes = await store.votesOf(row.publicId);
     const line: FeedbackLine = {
       phr: row.publicId,
       created_at: row.createdAt,
@@ -57,6 +58,7 @@ export function feedbackLines(
       },
       comments: votes.flatMap((v) => (v.comment ? [redact(v.comment)] : [])),
     };
-    return [JSON.stringify(line)];
-  });
+    lines.push(JSON.stringify(line));
+  }
+  return lines;
 }

@@ -18,12 +18,12 @@ export interface VoteInput {
 }
 
 export interface FeedbackService {
-  vote(input: VoteInput & { vote: Vote }): void;
+  vote(input: VoteInput & { vote: Vote }): Promise<void>;
   /** Stores the comment of a vote, redacted and cut like a question. */
-  comment(input: VoteInput & { text: string }): void;
-  summary(phrPublicId: string): FeedbackSummary;
+  comment(input: VoteInput & { text: string }): Promise<void>;
+  summary(phrPublicId: string): Promise<FeedbackSummary>;
   /** A workspace's votes over the last `days` days. */
-  recentCounts(teamId: string, days: number): VoteCounts;
+  recentCounts(teamId: string, days: number): Promise<VoteCounts>;
 }
 
 export interface FeedbackServiceOptions {
@@ -62,15 +62,15 @@ export function createFeedbackService(options: FeedbackServiceOptions): Feedback
   const { store, textPolicy, logger } = options;
   const now = options.now ?? (() => new Date());
   return {
-    vote(input) {
-      store.vote(input);
+    async vote(input) {
+      await store.vote(input);
       logger.info('feedback stored', { phr: input.phrPublicId, user: input.userId, vote: input.vote });
       options.onVote?.(input.vote);
     },
-    comment(input) {
+    async comment(input) {
       const prepared = prepareText(input.text.trim(), textPolicy);
       if (!prepared.text) return;
-      store.comment({
+      await store.comment({
         phrPublicId: input.phrPublicId,
         userId: input.userId,
         teamId: input.teamId,
@@ -84,10 +84,10 @@ export function createFeedbackService(options: FeedbackServiceOptions): Feedback
       });
       options.onComment?.();
     },
-    summary(phrPublicId) {
-      return { ...store.counts(phrPublicId), comments: store.comments(phrPublicId) };
+    async summary(phrPublicId) {
+      return { ...(await store.counts(phrPublicId)), comments: await store.comments(phrPublicId) };
     },
-    recentCounts(teamId, days) {
+    async recentCounts(teamId, days) {
       return store.countsSince(teamId, new Date(now().getTime() - days * DAY_MS));
     },
   };

@@ -22,17 +22,17 @@ export interface RetentionOptions {
  * RETENTION_DAYS: thread turns, closed questions, PHRs (rows and files) and feedback votes and
  * comments older than the limit are deleted. ADRs are decisions, not conversation, and are kept.
  */
-export function createRetention(options: RetentionOptions): { run(): void } {
+export function createRetention(options: RetentionOptions): { run(): Promise<void> } {
   const now = options.now ?? (() => new Date());
   return {
-    run() {
+    async run() {
       if (options.days <= 0) return;
       const before = new Date(now().getTime() - options.days * 24 * 60 * 60 * 1000);
-      const turns = options.conversations.deleteTurnsBefore(before);
-      const questions = options.inbox.deleteClosedBefore(before);
-      const files = options.phrStore.deletePhrsBefore(before);
+      const turns = await options.conversations.deleteTurnsBefore(before);
+      const questions = await options.inbox.deleteClosedBefore(before);
+      const files = await options.phrStore.deletePhrsBefore(before);
       for (const file of files) rmSync(join(options.dataDir, file), { force: true });
-      const votes = options.feedback?.deleteBefore(before) ?? 0;
+      const votes = (await options.feedback?.deleteBefore(before)) ?? 0;
       options.logger.info('retention applied', {
         before: before.toISOString(),
         turns,

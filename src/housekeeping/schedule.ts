@@ -6,7 +6,7 @@ const HOUR_MS = 60 * 60 * 1000;
 const EVENT_ID_MEMORY_MS = 24 * HOUR_MS;
 
 export interface HousekeepingOptions {
-  retention: { run(): void };
+  retention: { run(): Promise<void> };
   inbox: Pick<InboxStore, 'forgetEventsBefore'>;
   logger: Logger;
   now?: () => Date;
@@ -14,7 +14,8 @@ export interface HousekeepingOptions {
 }
 
 export interface Housekeeping {
-  stop(): void;
+  /** Stops the timer; resolves once a run in progress has ended (so the database can be closed). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -23,16 +24,26 @@ export interface Housekeeping {
  */
 export function startHousekeeping(options: HousekeepingOptions): Housekeeping {
   const now = options.now ?? (() => new Date());
-  const run = () => {
+  const run = async () => {
     try {
-      options.retention.run();
-      options.inbox.forgetEventsBefore(new Date(now().getTime() - EVENT_ID_MEMORY_MS));
+      await options.retention.run();
+      await options.inbox.forgetEventsBefore(new Date(now().getTime() - EVENT_ID_MEMORY_MS));
     } catch (error) {
       options.logger.error('housekeeping failed', { error });
     }
   };
-  run();
-  const timer = setInterval(run, options.intervalMs ?? HOUR_MS);
+  // The first run starts now; later ones are chained, never overlapping. run() never rejects (a failure
+  // is logged inside it).
+  let running = run();
+  const start = () => {
+    running = running.then(run);
+  };
+  const timer = setInterval(start, options.intervalMs ?? HOUR_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return running;
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log.js';
 import { ADR_INDEX_ID, type AdrIndexEntry, type RecordDocument } from '../records/documents.js';
 import {
   assertRecordSecret,
@@ -10,17 +11,20 @@ import {
 } from '../records/links.js';
 import { html, PAGE_CONTENT_SECURITY_POLICY, page, type SafeHtml } from './html.js';
 import { frontMatterTable, markdownToHtml } from './markdown-html.js';
+import { internalError } from './server.js';
 
 export interface RecordPagesOptions {
   secret: Buffer;
   /** Looks a record up by kind and public id; undefined when unknown. */
-  lookup: (kind: RecordKind, id: string) => RecordDocument | undefined;
+  lookup: (kind: RecordKind, id: string) => RecordDocument | undefined | Promise<RecordDocument | undefined>;
   /**
    * For the ADR index page: a list of entries to render as a table (number, title, status, date,
    * link) in a log4brains-like style; links made with recordUrl. Rendered in the order given.
    */
-  adrIndex?: () => AdrIndexEntry[];
+  adrIndex?: () => AdrIndexEntry[] | Promise<AdrIndexEntry[]>;
   publicBaseUrl: string;
+  /** Where a failed lookup is logged before its bare 500. */
+  logger?: Logger;
 }
 
 const PREFIX = '/records/';
@@ -50,7 +54,8 @@ const KIND_LABEL: Record<RecordKind, string> = {
  * markdown as `text/markdown; charset=utf-8` with `Content-Disposition: attachment`), both requiring
  * `?sig=` valid for (kind, id without .md). It owns every path under `/records/` (so a bad kind or
  * shape gets the same 404 as a bad signature) and returns false for all other paths so the server
- * can 404 them. It responds synchronously; errors thrown by `lookup`/`adrIndex` propagate.
+ * can 404 them. Which paths it owns is decided synchronously; the response is sent once `lookup`/`adrIndex`
+ * have answered, and when they fail, the failure is logged and answered with a bare 500 here.
  */
 export function createRecordPages(
   options: RecordPagesOptions,
@@ -99,21 +104,32 @@ export function createRecordPages(
       return true;
     }
 
-    const { kind, id, raw } = target;
+    // Answered here, not by the server: the route has already returned true when the lookup fails.
+    serve(req, res, target).catch((error: unknown) =>
+      internalError(res, options.logger, 'record page failed', { kind: target.kind, error }),
+    );
+    return true;
+  };
+
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    { kind, id, raw }: { kind: RecordKind; id: string; raw: boolean },
+  ): Promise<void> {
     if (kind === 'adrs') {
       if (id !== ADR_INDEX_ID || raw || !adrIndex) {
         send(req, res, 404, HTML_TYPE, notFound);
       } else {
-        const index = indexPage(adrIndex(), publicBaseUrl, secret);
+        const index = indexPage(await adrIndex(), publicBaseUrl, secret);
         send(req, res, 200, HTML_TYPE, Buffer.from(index.toString(), 'utf8'));
       }
-      return true;
+      return;
     }
 
-    const record = lookup(kind, id);
+    const record = await lookup(kind, id);
     if (!record) {
       send(req, res, 404, HTML_TYPE, notFound);
-      return true;
+      return;
     }
     if (raw) {
       send(req, res, 200, 'text/markdown; charset=utf-8', Buffer.from(record.markdown, 'utf8'), {
@@ -123,8 +139,7 @@ export function createRecordPages(
       const sig = signRecord(secret, kind, id);
       send(req, res, 200, HTML_TYPE, Buffer.from(recordPage(kind, id, sig, record).toString(), 'utf8'));
     }
-    return true;
-  };
+  }
 }
 
 function parseTarget(rest: string): { kind: RecordKind; id: string; raw: boolean } | undefined {

@@ -10,7 +10,10 @@ export interface WorkerOptions {
 }
 
 export interface Worker {
-  /** Something was accepted: claim work up to the concurrency limit. Cheap; call freely. */
+  /**
+   * Something was accepted: claim work up to the concurrency limit. Cheap; call freely: one claiming loop
+   * runs at a time, and a call made while it runs sends it round once more.
+   */
   notify(): void;
   readonly inFlight: number;
   /**
@@ -28,7 +31,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const abort = new AbortController();
     const done = options
       .handle(question, abort.signal)
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         // The worker's error boundary. The handler records expected outcomes itself and tells the asker
         // what went wrong; reaching here is a bug, not a user error, so it is logged and the question closed.
         options.logger.error('answering failed unexpectedly', {
@@ -38,7 +41,12 @@ export function createWorker(options: WorkerOptions): Worker {
           user: question.userId,
           error,
         });
-        if (!abort.signal.aborted) options.inbox.finish(question.id, { state: 'failed', error: 'internal' });
+        if (abort.signal.aborted) return;
+        await options.inbox
+          .finish(question.id, { state: 'failed', error: 'internal' })
+          .catch((finishError: unknown) =>
+            options.logger.error('question not closed', { question_id: question.id, error: finishError }),
+          );
       })
       .finally(() => {
         running.delete(question.id);
@@ -47,19 +55,40 @@ export function createWorker(options: WorkerOptions): Worker {
     running.set(question.id, { done, abort });
   };
 
-  const worker: Worker = {
-    notify() {
+  /** The claiming loop in progress, if any; `again` when a notify came while it ran. */
+  let claiming: Promise<void> | null = null;
+  let again = false;
+  const claim = async () => {
+    do {
+      again = false;
       while (!stopping && running.size < options.concurrency) {
-        const question = options.inbox.claimNext();
-        if (!question) return;
+        const question = await options.inbox.claimNext();
+        if (!question) break;
+        // Claimed while stopping: it stays `answering` and is answered again after the next start.
+        if (stopping) return;
         run(question);
       }
+    } while (again && !stopping);
+  };
+
+  const worker: Worker = {
+    notify() {
+      if (claiming !== null) {
+        again = true;
+        return;
+      }
+      claiming = claim()
+        .catch((error: unknown) => options.logger.error('claiming a question failed', { error }))
+        .finally(() => {
+          claiming = null;
+        });
     },
     get inFlight() {
       return running.size;
     },
     async stop(graceMs) {
       stopping = true;
+      await claiming;
       const all = Promise.allSettled([...running.values()].map((entry) => entry.done));
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([

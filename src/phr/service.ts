@@ -9,7 +9,7 @@ import { REDACTED } from '../security/redact.js';
 import { parsePhr } from './file.js';
 import { type PhrRecord, type PhrStage, phrFileName, phrLabel, phrRoute } from './phr.js';
 import { renderPhr } from './render.js';
-import type { PhrRow, PhrStore } from './store.js';
+import type { NewPhrRow, PhrRow, PhrStore } from './store.js';
 import { phrTitle } from './title.js';
 import { topicLabels } from './topics.js';
 
@@ -65,27 +65,28 @@ export interface PhrServiceOptions extends RecordPlacement {
 }
 
 export interface PhrService {
-  /** Writes the PHR to SQLite and to its file. Never throws: a failure is logged and yields null. */
-  record(exchange: Exchange, log?: Logger): PhrRef | null;
+  /** Writes the PHR to the database and to its file. Never rejects: a failure is logged and yields null. */
+  record(exchange: Exchange, log?: Logger): Promise<PhrRef | null>;
   /** The newest PHRs of a channel, newest first. */
-  recent(channelId: string, limit: number): PhrRef[];
+  recent(channelId: string, limit: number): Promise<PhrRef[]>;
   /** The newest PHRs of the questions one person asked, newest first, across channels. */
-  askedBy(userId: string, limit: number): AskedRef[];
+  askedBy(userId: string, limit: number): Promise<AskedRef[]>;
   /** The newest PHR of a thread (the one an ADR proposed there refers to). */
-  latestInThread(channelId: string, threadTs: string): PhrRef | undefined;
+  latestInThread(channelId: string, threadTs: string): Promise<PhrRef | undefined>;
   /** The page link for a stored PHR. */
   link(publicId: string): string;
   /** A stored PHR as its page shows it; undefined for an unknown id. */
-  document(publicId: string): RecordDocument | undefined;
+  document(publicId: string): Promise<RecordDocument | undefined>;
 }
 
 export const PROMPTS_DIR = join('history', 'prompts');
 
 /**
  * Prompt History Records in the Spec-Kit Plus layout (`history/prompts/<route>/NNNN-slug.<stage>.prompt.md`).
- * Numbering and the file write are synchronous inside one SQLite transaction, so two answers finishing
- * together cannot take the same number; files are created exclusively (`wx`), so an existing file,
- * whoever wrote it, is never overwritten: the next number is taken instead.
+ * Numbering and the file write happen inside one database transaction (`PhrStore.insertNumbered`; the
+ * write itself is synchronous), so two answers finishing together cannot take the same number; files are
+ * created exclusively (`wx`), so an existing file, whoever wrote it, is never overwritten: the next number
+ * is taken instead.
  */
 export function createPhrService(options: PhrServiceOptions): PhrService {
   const now = options.now ?? (() => new Date());
@@ -101,7 +102,7 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
   });
 
   return {
-    record(exchange, parentLog) {
+    async record(exchange, parentLog) {
       // A caller's logger already names the channel; a log line names each field once.
       const log = parentLog
         ? parentLog.child({ thread_ts: exchange.threadTs })
@@ -161,8 +162,8 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
         };
         const folder = join(options.dataDir, PROMPTS_DIR, route);
 
-        const written = options.phrStore.transaction(() => {
-          const first = Math.max(options.phrStore.maxPhrNumber(route), numbers.highest(folder)) + 1;
+        const written = await options.phrStore.insertNumbered(route, (maxStored) => {
+          const first = Math.max(maxStored, numbers.highest(folder)) + 1;
           let number = first;
           let markdown = renderPhr({ ...base, id: number });
           let path: string | null = null;
@@ -182,7 +183,7 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
             // The record still goes to the database and its page works; only the file is missing.
             log.error('PHR file not written', { route, number, error });
           }
-          options.phrStore.insertPhr({
+          const row: NewPhrRow = {
             publicId,
             route,
             number,
@@ -202,8 +203,8 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
             costUsd: exchange.costUsd,
             markdown,
             createdAt: createdAt.toISOString(),
-          });
-          return { number, path };
+          };
+          return { row, result: { number, path } };
         });
         const ref: PhrRef = {
           label: phrLabel(written.number, route),
@@ -222,25 +223,26 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
       }
     },
 
-    recent(channelId, limit) {
-      return options.phrStore.phrsForChannel(channelId, limit).map(refOf);
+    async recent(channelId, limit) {
+      return (await options.phrStore.phrsForChannel(channelId, limit)).map(refOf);
     },
 
-    askedBy(userId, limit) {
-      return options.phrStore
-        .phrsOfUser(userId, limit)
-        .map((row) => ({ ...refOf(row), channelId: row.channelId }));
+    async askedBy(userId, limit) {
+      return (await options.phrStore.phrsOfUser(userId, limit)).map((row) => ({
+        ...refOf(row),
+        channelId: row.channelId,
+      }));
     },
 
-    latestInThread(channelId, threadTs) {
-      const row = options.phrStore.latestPhrInThread(channelId, threadTs);
+    async latestInThread(channelId, threadTs) {
+      const row = await options.phrStore.latestPhrInThread(channelId, threadTs);
       return row && refOf(row);
     },
 
     link,
 
-    document(publicId) {
-      const row = options.phrStore.phr(publicId);
+    async document(publicId) {
+      const row = await options.phrStore.phr(publicId);
       if (!row) return undefined;
       const fileName = phrFileName(row.number, row.title, row.stage as PhrStage);
       return {
@@ -254,10 +256,10 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
 }
 
 /** A link secret for deployments that did not configure one: made once, kept in the database. */
-export function linkSecretFrom(phrStore: PhrStore, configured: string | undefined): Buffer {
+export async function linkSecretFrom(phrStore: PhrStore, configured: string | undefined): Promise<Buffer> {
   if (configured) return Buffer.from(configured, 'utf8');
   return Buffer.from(
-    phrStore.settingOrInit('records_link_secret', randomBytes(32).toString('base64url')),
+    await phrStore.settingOrInit('records_link_secret', randomBytes(32).toString('base64url')),
     'utf8',
   );
 }

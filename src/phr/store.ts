@@ -1,6 +1,3 @@
-import type Database from 'better-sqlite3';
-import type { Db } from '../store/database.js';
-
 export interface NewPhrRow {
   publicId: string;
   route: string;
@@ -47,154 +44,29 @@ export interface PhrRow {
   createdAt: string;
 }
 
-interface PhrDbRow {
-  public_id: string;
-  route: string;
-  number: number;
-  stage: string;
-  title: string;
-  file_path: string | null;
-  channel_id: string;
-  thread_ts: string;
-  markdown: string;
-  created_at: string;
-}
-
 /**
  * PHR rows, the usage queries over them (the daily token budget and `/fastapi usage`) and the settings
  * row that keeps the secret signing record links.
  */
-export class PhrStore {
-  readonly #db: Db;
-  readonly #getSetting: Database.Statement;
-  readonly #putSettingIfAbsent: Database.Statement;
-  readonly #maxPhrNumber: Database.Statement;
-  readonly #insertPhr: Database.Statement;
-  readonly #phrByPublicId: Database.Statement;
-  readonly #phrsForChannel: Database.Statement;
-  readonly #phrsOfUser: Database.Statement;
-  readonly #updatePhrMarkdown: Database.Statement;
-  readonly #latestPhrInThread: Database.Statement;
-  readonly #tokensSince: Database.Statement;
-  readonly #usageSince: Database.Statement;
-  readonly #phrsBefore: Database.Statement;
-  readonly #deletePhrsBefore: Database.Statement;
-
-  constructor(db: Db) {
-    this.#db = db;
-    this.#getSetting = db.prepare('SELECT value FROM settings WHERE key = ?');
-    this.#putSettingIfAbsent = db.prepare(
-      'INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT DO NOTHING',
-    );
-    this.#maxPhrNumber = db.prepare('SELECT max(number) AS n FROM phrs WHERE route = ?');
-    this.#insertPhr = db.prepare(`
-      INSERT INTO phrs (public_id, route, number, stage, title, file_path, team_id, channel_id, thread_ts, user_id,
-                        model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, latency_ms,
-                        cost_usd, markdown, created_at)
-      VALUES (@publicId, @route, @number, @stage, @title, @filePath, @teamId, @channelId, @threadTs, @userId,
-              @model, @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @latencyMs,
-              @costUsd, @markdown, @createdAt)`);
-    const columns =
-      'public_id, route, number, stage, title, file_path, channel_id, thread_ts, markdown, created_at';
-    this.#phrByPublicId = db.prepare(`SELECT ${columns} FROM phrs WHERE public_id = ?`);
-    this.#phrsForChannel = db.prepare(
-      `SELECT ${columns} FROM phrs WHERE channel_id = @channelId ORDER BY id DESC LIMIT @limit`,
-    );
-    this.#phrsOfUser = db.prepare(
-      `SELECT ${columns} FROM phrs WHERE user_id = @userId ORDER BY id DESC LIMIT @limit`,
-    );
-    this.#updatePhrMarkdown = db.prepare('UPDATE phrs SET markdown = @markdown WHERE public_id = @publicId');
-    this.#tokensSince = db.prepare(
-      'SELECT coalesce(sum(input_tokens + output_tokens), 0) AS n FROM phrs WHERE team_id = @teamId AND created_at >= @since',
-    );
-    this.#usageSince = db.prepare(`
-      SELECT channel_id AS channelId, count(*) AS answers, sum(input_tokens) AS inputTokens,
-             sum(output_tokens) AS outputTokens, sum(cache_read_tokens) AS cacheReadTokens,
-             sum(cache_write_tokens) AS cacheWriteTokens, sum(cost_usd) AS costUsd
-      FROM phrs WHERE team_id = @teamId AND created_at >= @since
-      GROUP BY channel_id ORDER BY costUsd DESC`);
-    this.#phrsBefore = db.prepare(
-      'SELECT file_path FROM phrs WHERE created_at < ? AND file_path IS NOT NULL',
-    );
-    this.#deletePhrsBefore = db.prepare('DELETE FROM phrs WHERE created_at < ?');
-    this.#latestPhrInThread = db.prepare(
-      `SELECT ${columns} FROM phrs WHERE channel_id = @channelId AND thread_ts = @threadTs ORDER BY id DESC LIMIT 1`,
-    );
-  }
-
+export interface PhrStore {
   /** The stored value, or `value` stored now if there was none (first start wins, later starts read it). */
-  settingOrInit(key: string, value: string): string {
-    this.#putSettingIfAbsent.run({ key, value });
-    return (this.#getSetting.get(key) as { value: string }).value;
-  }
-
-  maxPhrNumber(route: string): number {
-    return (this.#maxPhrNumber.get(route) as { n: number | null }).n ?? 0;
-  }
-
-  insertPhr(row: NewPhrRow): void {
-    this.#insertPhr.run(row);
-  }
-
-  phr(publicId: string): PhrRow | undefined {
-    const row = this.#phrByPublicId.get(publicId) as PhrDbRow | undefined;
-    return row && toPhr(row);
-  }
-
-  phrsForChannel(channelId: string, limit: number): PhrRow[] {
-    return (this.#phrsForChannel.all({ channelId, limit }) as PhrDbRow[]).map(toPhr);
-  }
-
+  settingOrInit(key: string, value: string): Promise<string>;
+  insertPhr(row: NewPhrRow): Promise<void>;
+  /**
+   * Numbers and stores a PHR in one transaction: `build` (synchronous; it may write the PHR's file) gets the
+   * highest number stored for the route and returns the row to store and what to resolve with. Calls are
+   * serialised: two PHRs of a route written together never see the same highest number.
+   */
+  insertNumbered<T>(route: string, build: (maxStored: number) => { row: NewPhrRow; result: T }): Promise<T>;
+  phr(publicId: string): Promise<PhrRow | undefined>;
+  phrsForChannel(channelId: string, limit: number): Promise<PhrRow[]>;
   /** The newest PHRs of one asker's questions, across channels (for their App Home). */
-  phrsOfUser(userId: string, limit: number): PhrRow[] {
-    return (this.#phrsOfUser.all({ userId, limit }) as PhrDbRow[]).map(toPhr);
-  }
-
-  latestPhrInThread(channelId: string, threadTs: string): PhrRow | undefined {
-    const row = this.#latestPhrInThread.get({ channelId, threadTs }) as PhrDbRow | undefined;
-    return row && toPhr(row);
-  }
-
+  phrsOfUser(userId: string, limit: number): Promise<PhrRow[]>;
+  latestPhrInThread(channelId: string, threadTs: string): Promise<PhrRow | undefined>;
   /** Input + output tokens of a workspace's answers since `since` (for the daily budget). */
-  tokensSince(teamId: string, since: Date): number {
-    return (this.#tokensSince.get({ teamId, since: since.toISOString() }) as { n: number }).n;
-  }
-
-  usageSince(teamId: string, since: Date): UsageRow[] {
-    return this.#usageSince.all({ teamId, since: since.toISOString() }) as UsageRow[];
-  }
-
+  tokensSince(teamId: string, since: Date): Promise<number>;
+  usageSince(teamId: string, since: Date): Promise<UsageRow[]>;
   /** Deletes PHR rows older than `before`; returns the files they were written to. */
-  deletePhrsBefore(before: Date): string[] {
-    return this.transaction(() => {
-      const files = (this.#phrsBefore.all(before.toISOString()) as { file_path: string }[]).map(
-        (row) => row.file_path,
-      );
-      this.#deletePhrsBefore.run(before.toISOString());
-      return files;
-    });
-  }
-
-  updatePhrMarkdown(publicId: string, markdown: string): void {
-    this.#updatePhrMarkdown.run({ publicId, markdown });
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
-  }
-}
-
-function toPhr(row: PhrDbRow): PhrRow {
-  return {
-    publicId: row.public_id,
-    route: row.route,
-    number: row.number,
-    stage: row.stage,
-    title: row.title,
-    filePath: row.file_path,
-    channelId: row.channel_id,
-    threadTs: row.thread_ts,
-    markdown: row.markdown,
-    createdAt: row.created_at,
-  };
+  deletePhrsBefore(before: Date): Promise<string[]>;
+  updatePhrMarkdown(publicId: string, markdown: string): Promise<void>;
 }

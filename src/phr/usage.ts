@@ -16,9 +16,9 @@ export interface UsageWindows {
 
 export interface TeamUsage {
   /** True once the workspace's tokens since 00:00 UTC reach the daily budget; never without a budget. */
-  budgetExhausted(teamId: string): boolean;
+  budgetExhausted(teamId: string): Promise<boolean>;
   /** The windows `/fastapi usage` reports: today (UTC) and the last 7 days, today included. */
-  usageWindows(teamId: string): UsageWindows;
+  usageWindows(teamId: string): Promise<UsageWindows>;
 }
 
 /** The daily token budget and the usage report's windows, read from the PHR rows. */
@@ -29,11 +29,15 @@ export function createUsage(
   const now = options.now ?? (() => new Date());
   const budget = options.dailyTokenBudget;
   return {
-    budgetExhausted: (teamId) => budget > 0 && phrStore.tokensSince(teamId, startOfUtcDay(now())) >= budget,
-    usageWindows(teamId) {
+    budgetExhausted: async (teamId) =>
+      budget > 0 && (await phrStore.tokensSince(teamId, startOfUtcDay(now()))) >= budget,
+    async usageWindows(teamId) {
       const today = startOfUtcDay(now());
       const week = new Date(today.getTime() - 6 * DAY_MS);
-      return { today: phrStore.usageSince(teamId, today), week: phrStore.usageSince(teamId, week) };
+      return {
+        today: await phrStore.usageSince(teamId, today),
+        week: await phrStore.usageSince(teamId, week),
+      };
     },
   };
 }

@@ -42,7 +42,8 @@ function scanFolder(folder: string): number {
 /**
  * Creates the file for record `number` in `folder`, exclusively: when a file with that name exists
  * (whoever wrote it), the next number is tried, so nothing is ever overwritten. Synchronous on
- * purpose: callers run it inside a SQLite transaction that also reserves the number.
+ * purpose: callers run it inside the database transaction that also reserves the number
+ * (`insertNumbered` of the PHR and ADR stores).
  */
 export function createNumberedFile(
   folder: string,

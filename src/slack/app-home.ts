@@ -44,7 +44,7 @@ export function createAppHome(deps: AppHomeDeps): AppHome {
       return known;
     };
     const visible: HomeAdr[] = [];
-    for (const adr of deps.adrService.proposed(ADR_CANDIDATES)) {
+    for (const adr of await deps.adrService.proposed(ADR_CANDIDATES)) {
       const mine = adr.channelId.startsWith('D') ? adr.proposedBy === userId : await inChannel(adr.channelId);
       if (mine) visible.push({ ...adr });
     }
@@ -61,7 +61,7 @@ export function createAppHome(deps: AppHomeDeps): AppHome {
   return {
     async publish(userId) {
       const data: HomeData = {
-        questions: deps.phrService.askedBy(userId, HOME_LIMITS.questions),
+        questions: await deps.phrService.askedBy(userId, HOME_LIMITS.questions),
         adrs: await pendingFor(userId),
         docs: docsOf(),
       };

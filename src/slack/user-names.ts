@@ -8,7 +8,7 @@ const REFRESH_AFTER_MS = 24 * 60 * 60 * 1000;
 export type UserNames = (userId: string) => Promise<string>;
 
 /**
- * Display names for prompts and records, cached in SQLite for a day so a busy thread does not cost
+ * Display names for prompts and records, cached in the database for a day so a busy thread does not cost
  * a users.info call per message. Falls back to the id when Slack cannot tell.
  */
 export function createUserNames(
@@ -18,12 +18,12 @@ export function createUserNames(
   now: () => Date = () => new Date(),
 ): UserNames {
   return async (userId) => {
-    const cached = store.userName(userId);
+    const cached = await store.userName(userId);
     if (cached && now().getTime() - cached.fetchedAt.getTime() < REFRESH_AFTER_MS) return cached.name;
     try {
       const { user } = await callSlack('users.info', () => client.users.info({ user: userId }));
       const name = user?.profile?.display_name || user?.real_name || user?.name || userId;
-      store.saveUserName(userId, name);
+      await store.saveUserName(userId, name);
       return name;
     } catch (error) {
       logger.debug('users.info failed', { user: userId, slack_error: slackReason(error), error });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SRC, sourceFiles } from './source-files.js';
 
@@ -70,9 +70,10 @@ describe('imports run one way: edge -> use cases and features -> what they stand
       ['@anthropic-ai/sdk', (from) => inFolder(from, ['claude'])],
       ['gray-matter', (from) => inFolder(from, ['agents'])],
       ['markdown-it', (from) => inFolder(from, ['http'])],
-      ['better-sqlite3', (from) => inFolder(from, ['store']) || from.endsWith('/store.ts')],
-      // PostgreSQL: the store folder, or a feature's store file (store.ts, store-postgres.ts, ...).
-      ['pg', (from) => inFolder(from, ['store']) || /(^|\/)store[^/]*\.ts$/.test(from)],
+      // The SQLite side of each store: src/store/, or a feature's store.ts / store-sqlite.ts.
+      ['better-sqlite3', (from) => inFolder(from, ['store']) || basename(from).startsWith('store')],
+      // PostgreSQL: src/store/, or a feature's store-postgres.ts.
+      ['pg', (from) => inFolder(from, ['store']) || basename(from).startsWith('store')],
       [
         '@slack/bolt',
         (from) => inFolder(from, ['slack', 'bot', 'bot.ts', 'http']) || FEATURE_EDGES.includes(from),

@@ -64,7 +64,7 @@ export function assistantPanel(
     },
     userMessage: async (args) => {
       const thread = { channelId: channelOf(args.payload), threadTs: threadOf(args.payload) };
-      const first = !deps.store.hasThread(thread);
+      const first = !(await deps.store.hasThread(thread));
       const accepted = await onMessage(args as unknown as MessageArgs);
       const text = (args.payload as { text?: unknown }).text;
       if (!accepted || !first || typeof text !== 'string') return;

@@ -5,12 +5,14 @@ import { acceptQuestion, type ListenerDeps } from './intake.js';
 export const COMMAND = '/fastapi';
 
 /** What a subcommand answers privately, at once, in the ack. */
-type Subcommand = (command: SlashCommand, argument: string, deps: ListenerDeps) => string;
+type Subcommand = (command: SlashCommand, argument: string, deps: ListenerDeps) => string | Promise<string>;
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   help: () => HELP_TEXT,
-  history: (command, _argument, deps) => historyText(deps.phrService.recent(command.channel_id, 10)),
-  adrs: (_command, _argument, deps) => adrListText(deps.adrService.list(), deps.adrService.indexUrl()),
+  history: async (command, _argument, deps) =>
+    historyText(await deps.phrService.recent(command.channel_id, 10)),
+  adrs: async (_command, _argument, deps) =>
+    adrListText(await deps.adrService.list(), deps.adrService.indexUrl()),
   adr: proposeAdr,
   usage: (command, _argument, deps) => deps.usageReport(command.team_id),
   docs: (_command, _argument, deps) => docsText(deps.docs.status(), deps.docs.current()?.meta ?? null),
@@ -29,7 +31,7 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
     const subcommand =
       text === '' ? SUBCOMMANDS.help : rest.length === 0 || word === 'adr' ? SUBCOMMANDS[word] : undefined;
     if (subcommand) {
-      await ack({ response_type: 'ephemeral', text: subcommand(command, rest.join(' '), deps) });
+      await ack({ response_type: 'ephemeral', text: await subcommand(command, rest.join(' '), deps) });
       return;
     }
     const acceptance = await acceptQuestion(deps, null, {
@@ -54,19 +56,20 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
  * `/fastapi adr <title>`: a person proposes an ADR for the current discussion. Slash commands cannot
  * be used inside threads, so "current" is the channel's thread with the newest turn.
  */
-function proposeAdr(command: SlashCommand, argument: string, deps: ListenerDeps): string {
+async function proposeAdr(command: SlashCommand, argument: string, deps: ListenerDeps): Promise<string> {
   const title = argument.replace(/\s+/g, ' ').trim().slice(0, 120);
   if (!title) return 'Give the decision a title: `/fastapi adr Use PostgreSQL for job queues`.';
-  const threadTs = deps.store.latestThread(command.channel_id);
+  const threadTs = await deps.store.latestThread(command.channel_id);
   if (!threadTs) return NO_DISCUSSION_TEXT;
   deps.tasks.run('propose ADR', async () => {
+    const phr = await deps.phrService.latestInThread(command.channel_id, threadTs);
     await deps.adrFlow.offer(
       { title, brief: 'Proposed for the discussion in this thread.' },
       {
         teamId: command.team_id,
         channelId: command.channel_id,
         threadTs,
-        phrPublicId: deps.phrService.latestInThread(command.channel_id, threadTs)?.publicId ?? null,
+        phrPublicId: phr?.publicId ?? null,
       },
       command.user_id,
     );

@@ -30,7 +30,7 @@ export interface ListenerDeps {
   /** The App Home tab (published on app_home_opened and after a decision made from it). */
   home?: AppHome;
   /** The text of `/fastapi usage` for a workspace. */
-  usageReport: (teamId: string) => string;
+  usageReport: (teamId: string) => Promise<string>;
   /** Tells one person something privately (an ephemeral message), in the background. */
   tellPrivately: (where: { channelId: string; userId: string; threadTs?: string }, text: string) => void;
   /** Counts what happened to each event (for metrics). */
@@ -70,16 +70,19 @@ export async function acceptQuestion(
     deps.events?.duplicate(reason);
     return { accepted: false };
   };
-  // Duplicates first: a retry or twin of a question already taken never counts and is never refused.
-  const duplicate = deps.inbox.duplicateOf(eventId, question.channelId, question.messageKey);
-  if (duplicate) return dropDuplicate(duplicate);
   // A twin (or retry) of a question still waiting for its commit is not checked or counted either: it
   // joins the same transaction, which tells which of the two is the duplicate, and shares its fate.
-  const queuedTwin = deps.inbox.awaitingCommit(eventId, question.channelId, question.messageKey);
+  // Asked before and after the lookup below: its batch may commit, or be started, while the lookup runs.
+  const awaiting = () => deps.inbox.awaitingCommit(eventId, question.channelId, question.messageKey);
+  const queuedBefore = awaiting();
+  // Duplicates first: a retry or twin of a question already taken never counts and is never refused.
+  const duplicate = await deps.inbox.duplicateOf(eventId, question.channelId, question.messageKey);
+  if (duplicate) return dropDuplicate(duplicate);
+  const queuedTwin = queuedBefore || awaiting();
   const asker = { userId: question.userId, channelId: question.channelId, direct: question.source === 'dm' };
   const refusal = queuedTwin ? null : deps.admission.refusal(asker);
   if (refusal) {
-    if (eventId) deps.inbox.markEventSeen(eventId);
+    if (eventId) await deps.inbox.markEventSeen(eventId);
     deps.logger.info('event ignored', { ...ids, user: question.userId, reason: refusal });
     deps.events?.ignored(refusal);
     const key = `${question.channelId}:${question.messageKey}`;

@@ -56,10 +56,10 @@ export function messageListener(
     }
     if (!message.thread_ts) return false;
     const thread = { channelId: message.channel, threadTs: message.thread_ts };
-    if (!deps.store.hasThread(thread)) return false;
+    if (!(await deps.store.hasThread(thread))) return false;
     if (addressedToOthers(message.text, botUserId)) {
       // Not for the bot, but part of the thread it may be asked about later.
-      deps.store.addTurn({
+      await deps.store.addTurn({
         ...thread,
         role: 'user',
         userId: message.user,

@@ -28,7 +28,7 @@ const MARKDOWN = [
 ].join('\n');
 
 describe('feedbackLines', () => {
-  it('writes one JSON line per rated answer, with its sources, votes and comments, redacted', () => {
+  it('writes one JSON line per rated answer, with its sources, votes and comments, redacted', async () => {
     const row: RatedPhrRow = {
       publicId: 'phrA',
       number: 3,
@@ -41,8 +41,10 @@ describe('feedbackLines', () => {
       { vote: 'negative', comment: 'token=abc leaked' },
       { vote: 'positive', comment: null },
     ];
-    const lines = feedbackLines({ ratedSince: () => [row], votesOf: () => votes }, new Date(0), (text) =>
-      text.replaceAll('abc', '[REDACTED]'),
+    const lines = await feedbackLines(
+      { ratedSince: async () => [row], votesOf: async () => votes },
+      new Date(0),
+      (text) => text.replaceAll('abc', '[REDACTED]'),
     );
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InboxStore, type NewQuestion } from '../../../src/inbox/store.js';
+import type { NewQuestion } from '../../../src/inbox/store.js';
+import { SqliteInboxStore } from '../../../src/inbox/store-sqlite.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -18,60 +19,63 @@ function question(overrides: Partial<NewQuestion> = {}): NewQuestion {
 }
 
 function inbox() {
-  return new InboxStore(openDatabase(join(tempDir(), 'bot.db')));
+  return new SqliteInboxStore(openDatabase(join(tempDir(), 'bot.db')));
 }
 
 function inboxAt() {
   const path = join(tempDir(), 'bot.db');
   const db = openDatabase(path);
-  return { path, db, store: new InboxStore(db) };
+  return { path, db, store: new SqliteInboxStore(db) };
 }
 
-describe('InboxStore', () => {
-  it('accepts a question once per event id', () => {
+describe('SqliteInboxStore', () => {
+  it('accepts a question once per event id', async () => {
     const store = inbox();
-    expect(store.accept('Ev1', question())).toMatchObject({ accepted: true });
-    expect(store.accept('Ev1', question())).toEqual({ accepted: false, reason: 'retry' });
+    expect(await store.accept('Ev1', question())).toMatchObject({ accepted: true });
+    expect(await store.accept('Ev1', question())).toEqual({ accepted: false, reason: 'retry' });
   });
 
-  it('collapses the app_mention and message twins of one message', () => {
+  it('collapses the app_mention and message twins of one message', async () => {
     const store = inbox();
-    expect(store.accept('Ev1', question())).toMatchObject({ accepted: true });
-    expect(store.accept('Ev2', question({ source: 'thread' }))).toEqual({ accepted: false, reason: 'twin' });
-    expect(store.openCount()).toBe(1);
+    expect(await store.accept('Ev1', question())).toMatchObject({ accepted: true });
+    expect(await store.accept('Ev2', question({ source: 'thread' }))).toEqual({
+      accepted: false,
+      reason: 'twin',
+    });
+    expect(await store.openCount()).toBe(1);
   });
 
-  it('claims oldest first and one question per thread at a time', () => {
+  it('claims oldest first and one question per thread at a time', async () => {
     const store = inbox();
-    store.accept('Ev1', question({ messageKey: '1.1', threadTs: 'T' }));
-    store.accept('Ev2', question({ messageKey: '1.2', threadTs: 'T' }));
-    store.accept('Ev3', question({ messageKey: '1.3', threadTs: '1.3' }));
-    expect(store.claimNext()?.messageKey).toBe('1.1');
+    await store.accept('Ev1', question({ messageKey: '1.1', threadTs: 'T' }));
+    await store.accept('Ev2', question({ messageKey: '1.2', threadTs: 'T' }));
+    await store.accept('Ev3', question({ messageKey: '1.3', threadTs: '1.3' }));
+    expect((await store.claimNext())?.messageKey).toBe('1.1');
     // 1.2 waits for 1.1, which is still being answered in the same thread.
-    expect(store.claimNext()?.messageKey).toBe('1.3');
-    expect(store.claimNext()).toBeUndefined();
+    expect((await store.claimNext())?.messageKey).toBe('1.3');
+    expect(await store.claimNext()).toBeUndefined();
   });
 
-  it('puts questions interrupted by a stop back in the queue, keeping their partial answer ts', () => {
+  it('puts questions interrupted by a stop back in the queue, keeping their partial answer ts', async () => {
     const store = inbox();
-    const accepted = store.accept('Ev1', question());
+    const accepted = await store.accept('Ev1', question());
     if (!accepted.accepted) throw new Error('not accepted');
-    const claimed = store.claimNext();
-    store.setPartial(accepted.id, '1700000001.000100');
+    const claimed = await store.claimNext();
+    await store.setPartial(accepted.id, '1700000001.000100');
     expect(claimed?.attempts).toBe(1);
-    expect(store.requeueInterrupted()).toBe(1);
-    const again = store.claimNext();
+    expect(await store.requeueInterrupted()).toBe(1);
+    const again = await store.claimNext();
     expect(again).toMatchObject({ id: accepted.id, attempts: 2, partialTs: '1700000001.000100' });
-    store.finish(accepted.id, { state: 'answered', answerTs: '1700000001.000100' });
-    expect(store.openCount()).toBe(0);
-    expect(store.get(accepted.id)?.state).toBe('answered');
+    await store.finish(accepted.id, { state: 'answered', answerTs: '1700000001.000100' });
+    expect(await store.openCount()).toBe(0);
+    expect((await store.get(accepted.id))?.state).toBe('answered');
   });
 
-  it('forgets old event ids', () => {
+  it('forgets old event ids', async () => {
     const store = inbox();
-    store.markEventSeen('Ev1');
-    expect(store.forgetEventsBefore(new Date(Date.now() + 1000))).toBe(1);
-    expect(store.markEventSeen('Ev1')).toBe(true);
+    await store.markEventSeen('Ev1');
+    expect(await store.forgetEventsBefore(new Date(Date.now() + 1000))).toBe(1);
+    expect(await store.markEventSeen('Ev1')).toBe(true);
   });
 
   describe('group commit (acceptSoon)', () => {
@@ -86,12 +90,12 @@ describe('InboxStore', () => {
       expect(stored()).toBe(0);
       expect(store.awaitingCommit('Ev1', 'C1', 'other')).toBe(true);
       expect(store.awaitingCommit(null, 'C1', '1.2')).toBe(true);
-      expect(store.duplicateOf('Ev1', 'C1', '1.1')).toBeNull();
+      expect(await store.duplicateOf('Ev1', 'C1', '1.1')).toBeNull();
       const results = await Promise.all(pending);
       expect(stored()).toBe(2);
       expect(results.map((r) => r.accepted && r.id)).toEqual([1, 2]);
       expect(store.awaitingCommit('Ev1', 'C1', '1.1')).toBe(false);
-      expect(store.duplicateOf('Ev1', 'C1', '1.1')).toBe('retry');
+      expect(await store.duplicateOf('Ev1', 'C1', '1.1')).toBe('retry');
     });
 
     it('resolves twins and retries in one batch: the first is accepted, the others are duplicates', async () => {
@@ -106,7 +110,7 @@ describe('InboxStore', () => {
         { accepted: false, reason: 'twin' },
         { accepted: false, reason: 'retry' },
       ]);
-      expect(store.openCount()).toBe(1);
+      expect(await store.openCount()).toBe(1);
     });
 
     it('fails every call of a batch whose transaction fails, storing none of it', async () => {
@@ -123,13 +127,13 @@ describe('InboxStore', () => {
       expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_BUSY' });
       blocker.exec('ROLLBACK');
       blocker.close();
-      expect(store.duplicateOf('Ev1', 'C1', '1.1')).toBeNull();
+      expect(await store.duplicateOf('Ev1', 'C1', '1.1')).toBeNull();
       expect(store.awaitingCommit('Ev1', 'C1', '1.1')).toBe(false);
       // Slack's redelivery is then taken like a first delivery.
       expect(await store.acceptSoon('Ev1', question({ messageKey: '1.1' }))).toMatchObject({
         accepted: true,
       });
-      expect(store.openCount()).toBe(1);
+      expect(await store.openCount()).toBe(1);
     });
   });
 });

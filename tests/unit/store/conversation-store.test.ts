@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ConversationStore, type NewTurn, slackTsOf } from '../../../src/store/conversation-store.js';
+import { type NewTurn, slackTsOf } from '../../../src/store/conversation-store.js';
+import { SqliteConversationStore } from '../../../src/store/conversation-store-sqlite.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { MIGRATIONS } from '../../../src/store/migrations.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -22,39 +23,45 @@ function turn(overrides: Partial<NewTurn>): NewTurn {
 }
 
 function store(now?: () => Date) {
-  return new ConversationStore(openDatabase(join(tempDir(), 'bot.db')), now);
+  return new SqliteConversationStore(openDatabase(join(tempDir(), 'bot.db')), now);
 }
 
-describe('ConversationStore', () => {
-  it('reads a thread in Slack order, not in the order its turns were stored', () => {
+describe('SqliteConversationStore', () => {
+  it('reads a thread in Slack order, not in the order its turns were stored', async () => {
     const turns = store();
-    turns.addTurn(turn({ text: 'question', messageTs: '1700000000.000100' }));
+    await turns.addTurn(turn({ text: 'question', messageTs: '1700000000.000100' }));
     // A side message posted while the answer was streaming is stored before the answer is.
-    turns.addTurn(turn({ text: 'side remark', messageTs: '1700000005.000000' }));
-    turns.addTurn(turn({ role: 'assistant', userId: null, text: 'answer', messageTs: '1700000001.000000' }));
-    expect(turns.turns(thread).map((t) => t.text)).toEqual(['question', 'answer', 'side remark']);
+    await turns.addTurn(turn({ text: 'side remark', messageTs: '1700000005.000000' }));
+    await turns.addTurn(
+      turn({ role: 'assistant', userId: null, text: 'answer', messageTs: '1700000001.000000' }),
+    );
+    expect((await turns.turns(thread)).map((t) => t.text)).toEqual(['question', 'answer', 'side remark']);
   });
 
-  it('places a turn without a message at the time it was stored', () => {
+  it('places a turn without a message at the time it was stored', async () => {
     let now = new Date('2023-11-14T22:13:21.500Z'); // 1700000001.500000
     const turns = store(() => now);
-    turns.addTurn(turn({ text: 'later message', messageTs: '1700000002.000000' }));
-    turns.addTurn(turn({ text: 'slash question', messageTs: null, questionId: 7 }));
+    await turns.addTurn(turn({ text: 'later message', messageTs: '1700000002.000000' }));
+    await turns.addTurn(turn({ text: 'slash question', messageTs: null, questionId: 7 }));
     now = new Date('2023-11-14T22:13:23.000Z');
-    turns.addTurn(turn({ role: 'assistant', text: 'cli answer', messageTs: null }));
-    expect(turns.turns(thread).map((t) => t.text)).toEqual(['slash question', 'later message', 'cli answer']);
+    await turns.addTurn(turn({ role: 'assistant', text: 'cli answer', messageTs: null }));
+    expect((await turns.turns(thread)).map((t) => t.text)).toEqual([
+      'slash question',
+      'later message',
+      'cli answer',
+    ]);
     expect(slackTsOf(new Date('2023-11-14T22:13:21.500Z'))).toBe('1700000001.500000');
   });
 
-  it('stores the asking turn of a question once, however often the question is answered', () => {
+  it('stores the asking turn of a question once, however often the question is answered', async () => {
     const turns = store();
-    expect(turns.addTurn(turn({ text: '/fastapi question', questionId: 42 }))).toBe(true);
-    expect(turns.addTurn(turn({ text: '/fastapi question', questionId: 42 }))).toBe(false);
-    expect(turns.addTurn(turn({ text: 'another', questionId: 43 }))).toBe(true);
-    expect(turns.turns(thread).map((t) => t.text)).toEqual(['/fastapi question', 'another']);
+    expect(await turns.addTurn(turn({ text: '/fastapi question', questionId: 42 }))).toBe(true);
+    expect(await turns.addTurn(turn({ text: '/fastapi question', questionId: 42 }))).toBe(false);
+    expect(await turns.addTurn(turn({ text: 'another', questionId: 43 }))).toBe(true);
+    expect((await turns.turns(thread)).map((t) => t.text)).toEqual(['/fastapi question', 'another']);
   });
 
-  it('keeps the order of turns stored before turns had a sort key', () => {
+  it('keeps the order of turns stored before turns had a sort key', async () => {
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });
     const path = join(dir, 'old.db');
@@ -70,8 +77,8 @@ describe('ConversationStore', () => {
     insert.run(2, 'reply at 22:13:25', '1700000005.000000', '2023-11-14T22:13:25.000Z');
     insert.run(3, 'reply at 22:13:22', '1700000002.000000', '2023-11-14T22:13:26.000Z');
     old.close();
-    const turns = new ConversationStore(openDatabase(path));
-    expect(turns.turns(thread).map((t) => t.text)).toEqual([
+    const turns = new SqliteConversationStore(openDatabase(path));
+    expect((await turns.turns(thread)).map((t) => t.text)).toEqual([
       'slash question',
       'reply at 22:13:22',
       'reply at 22:13:25',

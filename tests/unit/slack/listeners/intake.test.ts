@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAdmission } from '../../../../src/inbox/admission.js';
-import { InboxStore, type NewQuestion } from '../../../../src/inbox/store.js';
+import type { NewQuestion } from '../../../../src/inbox/store.js';
+import { SqliteInboxStore } from '../../../../src/inbox/store-sqlite.js';
 import { silentLogger } from '../../../../src/log.js';
 import { acceptQuestion, type ListenerDeps } from '../../../../src/slack/listeners/intake.js';
 import { openDatabase } from '../../../../src/store/database.js';
@@ -11,7 +12,7 @@ import { tempDir } from '../../../helpers/temp.js';
 function intake(userQuestionsPerHour = 30) {
   const path = join(tempDir(), 'bot.db');
   const db = openDatabase(path);
-  const inbox = new InboxStore(db);
+  const inbox = new SqliteInboxStore(db);
   const seen: string[] = [];
   let notified = 0;
   const deps = {
@@ -58,7 +59,7 @@ describe('accepting questions in one group commit', () => {
     ]);
     expect(results).toEqual([{ accepted: true }, { accepted: false }, { accepted: true }]);
     expect(seen).toEqual(['accepted mention', 'duplicate twin', 'accepted mention']);
-    expect(inbox.openCount()).toBe(2);
+    expect(await inbox.openCount()).toBe(2);
   });
 
   it('counts a question against the limit before its commit, as if it had been written at once', async () => {
@@ -92,7 +93,7 @@ describe('accepting questions in one group commit', () => {
       acceptQuestion(deps, 'Ev2', question('1.2')),
     ]);
     expect(retried).toEqual([{ accepted: true }, { accepted: true }]);
-    expect(inbox.openCount()).toBe(2);
+    expect(await inbox.openCount()).toBe(2);
     expect(notified()).toBe(2);
   });
 });
