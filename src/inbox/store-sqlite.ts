@@ -1,30 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database.js';
-import type {
-  AcceptResult,
-  InboxStore,
-  NewQuestion,
-  Question,
-  QuestionSource,
-  QuestionState,
+import {
+  type AcceptResult,
+  type InboxStore,
+  type NewQuestion,
+  type Question,
+  type QuestionRow,
+  toQuestion,
 } from './store.js';
-
-interface QuestionRow {
-  id: number;
-  source: QuestionSource;
-  team_id: string;
-  channel_id: string;
-  message_key: string;
-  thread_ts: string | null;
-  user_id: string;
-  user_team_id: string | null;
-  text: string;
-  response_url: string | null;
-  state: QuestionState;
-  attempts: number;
-  partial_ts: string | null;
-  created_at: string;
-}
 
 interface QueuedAccept {
   eventId: string | null;
@@ -174,6 +157,11 @@ export class SqliteInboxStore implements InboxStore {
     return row && toQuestion(row);
   }
 
+  /** One process owns the SQLite file, so a question it is answering stays its own. */
+  async renewLease(id: number): Promise<boolean> {
+    return (await this.get(id))?.state === 'answering';
+  }
+
   async requeueInterrupted(): Promise<number> {
     return this.#requeueInterrupted.run({ now: this.#now().toISOString() }).changes;
   }
@@ -219,23 +207,4 @@ export class SqliteInboxStore implements InboxStore {
 
 function messageId(channelId: string, messageKey: string): string {
   return `${channelId} ${messageKey}`;
-}
-
-function toQuestion(row: QuestionRow): Question {
-  return {
-    id: row.id,
-    source: row.source,
-    teamId: row.team_id,
-    channelId: row.channel_id,
-    messageKey: row.message_key,
-    threadTs: row.thread_ts,
-    userId: row.user_id,
-    userTeamId: row.user_team_id,
-    text: row.text,
-    responseUrl: row.response_url,
-    state: row.state,
-    attempts: row.attempts,
-    partialTs: row.partial_ts,
-    createdAt: row.created_at,
-  };
 }

@@ -36,8 +36,9 @@ export interface InboxStore {
    */
   accept(eventId: string | null, question: NewQuestion): Promise<AcceptResult>;
   /**
-   * `accept`, with every call made in the same event-loop turn sharing one transaction (a group
-   * commit): BEGIN, COMMIT and the WAL pages are paid once per burst instead of once per question.
+   * `accept`, made for bursts. SQLite: every call made in the same event-loop turn shares one
+   * transaction (a group commit), so BEGIN, COMMIT and the WAL pages are paid once per burst.
+   * PostgreSQL: one statement per question, run side by side on the pool.
    * Resolves once the transaction holding this question has committed, in arrival order; when the
    * transaction fails, every call of that batch rejects and nothing of it is stored.
    */
@@ -52,15 +53,27 @@ export interface InboxStore {
     messageKey: string,
   ): Promise<'retry' | 'twin' | null>;
   /**
-   * Whether this delivery or message is in an `acceptSoon` batch that has not committed yet: an
-   * in-memory check of this process's queue, so synchronous.
+   * Whether this delivery or message is in an `acceptSoon` call of this process that has not
+   * committed yet: an in-memory check, so synchronous.
    */
   awaitingCommit(eventId: string | null, channelId: string, messageKey: string): boolean;
   /** Remembers an event id that carried no question, so its retries are dropped cheaply too. */
   markEventSeen(eventId: string): Promise<boolean>;
-  /** Takes the oldest pending question whose thread has none being answered, and marks it answering. */
+  /**
+   * Takes the oldest pending question whose thread has none being answered, and marks it answering.
+   * With several replicas the claim is a lease (CLAIM_LEASE_SECONDS): a question whose replica stopped
+   * renewing it is claimable again.
+   */
   claimNext(): Promise<Question | undefined>;
-  /** At start-up: questions that were being answered when the process stopped go back in the queue. */
+  /**
+   * Extends this process's claim on a question it is answering. False when the claim is gone (another
+   * replica took the question over after the lease ran out): this process must stop answering it.
+   */
+  renewLease(id: number): Promise<boolean>;
+  /**
+   * At start-up: questions that were being answered when their process stopped go back in the queue.
+   * With several replicas only those whose lease ran out: the others are still being answered.
+   */
   requeueInterrupted(): Promise<number>;
   setThread(id: number, threadTs: string): Promise<void>;
   /** The first Slack message of an answer in progress, so a restart can mark it as interrupted. */
@@ -75,4 +88,41 @@ export interface InboxStore {
   deleteClosedBefore(before: Date): Promise<number>;
   /** Slack stops redelivering after ~5 minutes; a day of event ids is plenty. */
   forgetEventsBefore(before: Date): Promise<number>;
+}
+
+/** A questions row as both databases return it. */
+export interface QuestionRow {
+  id: number;
+  source: QuestionSource;
+  team_id: string;
+  channel_id: string;
+  message_key: string;
+  thread_ts: string | null;
+  user_id: string;
+  user_team_id: string | null;
+  text: string;
+  response_url: string | null;
+  state: QuestionState;
+  attempts: number;
+  partial_ts: string | null;
+  created_at: string;
+}
+
+export function toQuestion(row: QuestionRow): Question {
+  return {
+    id: row.id,
+    source: row.source,
+    teamId: row.team_id,
+    channelId: row.channel_id,
+    messageKey: row.message_key,
+    threadTs: row.thread_ts,
+    userId: row.user_id,
+    userTeamId: row.user_team_id,
+    text: row.text,
+    responseUrl: row.response_url,
+    state: row.state,
+    attempts: row.attempts,
+    partialTs: row.partial_ts,
+    createdAt: row.created_at,
+  };
 }

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { NewQuestion } from '../../../src/inbox/store.js';
+import type { InboxStore, NewQuestion } from '../../../src/inbox/store.js';
+import { PostgresInboxStore } from '../../../src/inbox/store-postgres.js';
 import { SqliteInboxStore } from '../../../src/inbox/store-sqlite.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { BACKENDS, type Backend } from '../../helpers/backends.js';
 import { tempDir } from '../../helpers/temp.js';
 
 function question(overrides: Partial<NewQuestion> = {}): NewQuestion {
@@ -22,21 +24,38 @@ function inbox() {
   return new SqliteInboxStore(openDatabase(join(tempDir(), 'bot.db')));
 }
 
+/**
+ * The inbox on a fresh database of `backend`, and what a stopped process leaves behind: with SQLite its
+ * claims end with it; with PostgreSQL they last until their lease runs out, which is made to happen now.
+ */
+async function inboxOn(backend: Backend): Promise<{ store: InboxStore; stopped(): Promise<void> }> {
+  const opened = await backend.open();
+  if (opened.kind === 'sqlite') return { store: new SqliteInboxStore(opened.db), stopped: async () => {} };
+  return {
+    store: new PostgresInboxStore(opened.pool, { replicaId: 'replica-a', leaseSeconds: 30 }),
+    async stopped() {
+      await opened.pool.query("UPDATE questions SET lease_expires_at = now() - interval '1 second'");
+    },
+  };
+}
+
 function inboxAt() {
   const path = join(tempDir(), 'bot.db');
   const db = openDatabase(path);
   return { path, db, store: new SqliteInboxStore(db) };
 }
 
-describe('SqliteInboxStore', () => {
+describe.each(BACKENDS)('InboxStore on $name', (backend) => {
+  const open = async () => (await inboxOn(backend)).store;
+
   it('accepts a question once per event id', async () => {
-    const store = inbox();
+    const store = await open();
     expect(await store.accept('Ev1', question())).toMatchObject({ accepted: true });
     expect(await store.accept('Ev1', question())).toEqual({ accepted: false, reason: 'retry' });
   });
 
   it('collapses the app_mention and message twins of one message', async () => {
-    const store = inbox();
+    const store = await open();
     expect(await store.accept('Ev1', question())).toMatchObject({ accepted: true });
     expect(await store.accept('Ev2', question({ source: 'thread' }))).toEqual({
       accepted: false,
@@ -46,7 +65,7 @@ describe('SqliteInboxStore', () => {
   });
 
   it('claims oldest first and one question per thread at a time', async () => {
-    const store = inbox();
+    const store = await open();
     await store.accept('Ev1', question({ messageKey: '1.1', threadTs: 'T' }));
     await store.accept('Ev2', question({ messageKey: '1.2', threadTs: 'T' }));
     await store.accept('Ev3', question({ messageKey: '1.3', threadTs: '1.3' }));
@@ -57,12 +76,13 @@ describe('SqliteInboxStore', () => {
   });
 
   it('puts questions interrupted by a stop back in the queue, keeping their partial answer ts', async () => {
-    const store = inbox();
+    const { store, stopped } = await inboxOn(backend);
     const accepted = await store.accept('Ev1', question());
     if (!accepted.accepted) throw new Error('not accepted');
     const claimed = await store.claimNext();
     await store.setPartial(accepted.id, '1700000001.000100');
     expect(claimed?.attempts).toBe(1);
+    await stopped();
     expect(await store.requeueInterrupted()).toBe(1);
     const again = await store.claimNext();
     expect(again).toMatchObject({ id: accepted.id, attempts: 2, partialTs: '1700000001.000100' });
@@ -72,12 +92,39 @@ describe('SqliteInboxStore', () => {
   });
 
   it('forgets old event ids', async () => {
-    const store = inbox();
+    const store = await open();
     await store.markEventSeen('Ev1');
     expect(await store.forgetEventsBefore(new Date(Date.now() + 1000))).toBe(1);
     expect(await store.markEventSeen('Ev1')).toBe(true);
   });
 
+  it('accepts one of many twins and retries racing each other', async () => {
+    const store = await open();
+    const results = await Promise.all([
+      store.acceptSoon('Ev1', question()),
+      store.acceptSoon('Ev2', question({ source: 'thread' })),
+      store.acceptSoon('Ev1', question()),
+      store.accept('Ev3', question()),
+    ]);
+    expect(results.filter((result) => result.accepted)).toHaveLength(1);
+    expect(await store.openCount()).toBe(1);
+    expect(await store.duplicateOf('Ev1', 'C1', 'other')).toBe('retry');
+    expect(await store.duplicateOf('Ev9', 'C1', question().messageKey)).toBe('twin');
+  });
+
+  it('keeps the claim of a question being answered', async () => {
+    const store = await open();
+    const accepted = await store.accept('Ev1', question());
+    if (!accepted.accepted) throw new Error('not accepted');
+    expect(await store.renewLease(accepted.id)).toBe(false);
+    await store.claimNext();
+    expect(await store.renewLease(accepted.id)).toBe(true);
+    await store.finish(accepted.id, { state: 'answered' });
+    expect(await store.renewLease(accepted.id)).toBe(false);
+  });
+});
+
+describe('SqliteInboxStore', () => {
   describe('group commit (acceptSoon)', () => {
     it('writes the calls of one event-loop turn in one transaction, in order', async () => {
       const { db, store } = inboxAt();
