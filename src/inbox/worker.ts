@@ -7,6 +7,11 @@ export interface WorkerOptions {
   handle: (question: Question, signal: AbortSignal) => Promise<void>;
   concurrency: number;
   logger: Logger;
+  /**
+   * Several replicas share the inbox: claim every `pollMs` too (questions another replica accepted, or
+   * claimed and then died with), and renew the claims of answers in flight every `renewMs`.
+   */
+  shared?: { pollMs: number; renewMs: number };
 }
 
 export interface Worker {
@@ -18,7 +23,8 @@ export interface Worker {
   readonly inFlight: number;
   /**
    * Stops claiming, lets answers in flight finish for up to `graceMs`, then aborts the rest (they
-   * stay `answering` in the inbox and are answered again after the next start).
+   * stay `answering` in the inbox and are answered again after the next start, or by another replica
+   * once their lease runs out).
    */
   stop(graceMs: number): Promise<void>;
 }
@@ -66,10 +72,32 @@ export function createWorker(options: WorkerOptions): Worker {
         if (!question) break;
         // Claimed while stopping: it stays `answering` and is answered again after the next start.
         if (stopping) return;
+        // Our own answer, whose lease ran out while renewals failed: claiming it again renewed it.
+        if (running.has(question.id)) continue;
         run(question);
       }
     } while (again && !stopping);
   };
+
+  const renew = async () => {
+    for (const [id, entry] of running) {
+      const held = await options.inbox.renewLease(id).catch((error: unknown) => {
+        // A database hiccup is not a lost claim: the next renewal may well succeed before the lease ends.
+        options.logger.warn('claim not renewed', { question_id: id, error });
+        return true;
+      });
+      if (held || entry.abort.signal.aborted) continue;
+      options.logger.warn('claim lost to another replica; this answer stops here', { question_id: id });
+      entry.abort.abort();
+    }
+  };
+  const timers = options.shared
+    ? [
+        setInterval(() => worker.notify(), options.shared.pollMs),
+        setInterval(() => void renew(), options.shared.renewMs),
+      ]
+    : [];
+  for (const timer of timers) timer.unref();
 
   const worker: Worker = {
     notify() {
@@ -88,6 +116,8 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     async stop(graceMs) {
       stopping = true;
+      // Renewals go on while answers finish; they end with the last one.
+      clearInterval(timers[0]);
       await claiming;
       const all = Promise.allSettled([...running.values()].map((entry) => entry.done));
       let timer: NodeJS.Timeout | undefined;
@@ -103,6 +133,7 @@ export function createWorker(options: WorkerOptions): Worker {
         for (const entry of running.values()) entry.abort.abort();
         await Promise.allSettled([...running.values()].map((entry) => entry.done));
       }
+      for (const timer of timers) clearInterval(timer);
     },
   };
   return worker;
