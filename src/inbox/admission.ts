@@ -1,15 +1,38 @@
 /**
  * Who may ask, where, and how often: allow-lists and per-user / per-channel sliding-hour limits.
- * In memory on purpose: one replica serves a workspace, and after a restart being generous for an
- * hour is better than a table written on every question.
+ * The counts live in `RateWindows`: in memory for one replica (after a restart being generous for an
+ * hour is better than a write on every question), in PostgreSQL when replicas share the limits.
  */
 export interface AdmissionOptions {
   allowedChannels: readonly string[];
   allowedUsers: readonly string[];
   userQuestionsPerHour: number;
   channelQuestionsPerHour: number;
+  /** Where the counts live; default: this process's memory. */
+  windows?: RateWindows;
   now?: () => number;
 }
+
+/** A limit on one key (`u:<user>`, `c:<channel>`): questions per sliding hour. */
+export interface Limit {
+  key: string;
+  perHour: number;
+}
+
+/** Either the first limit already reached, or the counts taken and how to give them back. */
+export type Taken = { over: string } | { undo: () => Promise<void> };
+
+/** Where the counts of questions per key over the last hour live. */
+export interface RateWindows {
+  /**
+   * Counts one question against each limit, unless one of them is reached already (then nothing is
+   * counted). Synchronous when the counts are in memory: a burst's next question then sees this one.
+   */
+  take(limits: readonly Limit[]): Taken | Promise<Taken>;
+}
+
+/** What `admit` decides: a refusal, or the question counted (`uncount` gives the count back). */
+export type Admitted = { refusal: Refusal } | { refusal: null; uncount: () => Promise<void> };
 
 export type Refusal =
   | 'channel_not_allowed'
@@ -27,11 +50,39 @@ export interface Asker {
 const HOUR_MS = 60 * 60 * 1000;
 
 export function createAdmission(options: AdmissionOptions) {
-  const now = options.now ?? Date.now;
   const channels = new Set(options.allowedChannels);
   const users = new Set(options.allowedUsers);
-  const windows = new Map<string, number[]>();
+  const windows = options.windows ?? memoryRateWindows(options.now ?? Date.now);
+  const uncounted: Admitted = { refusal: null, uncount: async () => {} };
 
+  return {
+    /**
+     * Refuses a question this asker may not ask here or now, or counts it against the asker's and the
+     * channel's hour. Synchronous unless the counts live in a database.
+     */
+    admit(asker: Asker): Admitted | Promise<Admitted> {
+      if (!asker.direct && channels.size > 0 && !channels.has(asker.channelId))
+        return { refusal: 'channel_not_allowed' };
+      if (users.size > 0 && !users.has(asker.userId)) return { refusal: 'user_not_allowed' };
+      const limits = [
+        { key: `u:${asker.userId}`, perHour: options.userQuestionsPerHour },
+        ...(asker.direct ? [] : [{ key: `c:${asker.channelId}`, perHour: options.channelQuestionsPerHour }]),
+      ].filter((limit) => limit.perHour > 0);
+      if (limits.length === 0) return uncounted;
+      const taken = windows.take(limits);
+      return taken instanceof Promise ? taken.then(admitted) : admitted(taken);
+    },
+  };
+}
+
+function admitted(taken: Taken): Admitted {
+  if ('undo' in taken) return { refusal: null, uncount: taken.undo };
+  return { refusal: taken.over.startsWith('u:') ? 'user_rate_limited' : 'channel_rate_limited' };
+}
+
+/** One replica's counts, in memory. */
+export function memoryRateWindows(now: () => number): RateWindows {
+  const windows = new Map<string, number[]>();
   const recent = (key: string): number[] => {
     const cutoff = now() - HOUR_MS;
     const times = (windows.get(key) ?? []).filter((time) => time > cutoff);
@@ -39,35 +90,22 @@ export function createAdmission(options: AdmissionOptions) {
     else windows.delete(key);
     return times;
   };
-  const over = (key: string, limit: number) => limit > 0 && recent(key).length >= limit;
-
   return {
-    /** Why this question may not be accepted, or null. Has no side effect: `record` counts it. */
-    refusal(asker: Asker): Refusal | null {
-      if (!asker.direct && channels.size > 0 && !channels.has(asker.channelId)) return 'channel_not_allowed';
-      if (users.size > 0 && !users.has(asker.userId)) return 'user_not_allowed';
-      if (over(`u:${asker.userId}`, options.userQuestionsPerHour)) return 'user_rate_limited';
-      if (!asker.direct && over(`c:${asker.channelId}`, options.channelQuestionsPerHour))
-        return 'channel_rate_limited';
-      return null;
-    },
-
-    /**
-     * Counts an accepted question against the asker's and the channel's hour. Returns what takes the
-     * count back, for a question counted before it was stored whose write then failed or found a twin.
-     */
-    record(asker: Asker): () => void {
+    take(limits) {
+      const reached = limits.find((limit) => recent(limit.key).length >= limit.perHour);
+      if (reached) return { over: reached.key };
       const at = now();
-      const keys = [`u:${asker.userId}`, ...(asker.direct ? [] : [`c:${asker.channelId}`])];
-      for (const key of keys) windows.set(key, [...recent(key), at]);
-      return () => {
-        for (const key of keys) {
-          const times = windows.get(key);
-          const index = times?.lastIndexOf(at) ?? -1;
-          if (!times || index < 0) continue;
-          times.splice(index, 1);
-          if (times.length === 0) windows.delete(key);
-        }
+      for (const { key } of limits) windows.set(key, [...recent(key), at]);
+      return {
+        undo: async () => {
+          for (const { key } of limits) {
+            const times = windows.get(key);
+            const index = times?.lastIndexOf(at) ?? -1;
+            if (!times || index < 0) continue;
+            times.splice(index, 1);
+            if (times.length === 0) windows.delete(key);
+          }
+        },
       };
     },
   };

@@ -80,7 +80,11 @@ export async function acceptQuestion(
   if (duplicate) return dropDuplicate(duplicate);
   const queuedTwin = queuedBefore || awaiting();
   const asker = { userId: question.userId, channelId: question.channelId, direct: question.source === 'dm' };
-  const refusal = queuedTwin ? null : deps.admission.refusal(asker);
+  let admitted = queuedTwin ? undefined : deps.admission.admit(asker);
+  // Counts in memory come back at once: not awaiting them keeps the check, the count and the queued
+  // write of this question in one step, so the next question of a burst sees all three.
+  if (admitted instanceof Promise) admitted = await admitted;
+  const refusal = admitted?.refusal ?? null;
   if (refusal) {
     if (eventId) await deps.inbox.markEventSeen(eventId);
     deps.logger.info('event ignored', { ...ids, user: question.userId, reason: refusal });
@@ -94,17 +98,18 @@ export async function acceptQuestion(
   const prepared = prepareText(question.text, deps.textPolicy);
   // Counted now, while it waits for the commit, so the next question of the same turn sees it as it
   // would have had it been written at once; taken back if it turns out a duplicate or is not stored.
-  const uncount = queuedTwin ? undefined : deps.admission.record(asker);
+  const uncount = admitted?.refusal === null ? admitted.uncount : undefined;
   let result: AcceptResult;
   try {
     result = await deps.inbox.acceptSoon(eventId, { ...question, text: prepared.text });
   } catch (error) {
-    uncount?.();
+    await uncount?.();
     throw error;
   }
   if (!result.accepted) {
-    uncount?.();
-    return dropDuplicate(result.reason);
+    const dropped = dropDuplicate(result.reason);
+    await uncount?.();
+    return dropped;
   }
   deps.events?.accepted(question.source);
   deps.logger.info('question accepted', {
