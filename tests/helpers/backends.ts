@@ -28,7 +28,9 @@ export const BACKENDS: readonly Backend[] = [
     name: 'sqlite',
     async open() {
       const db = openDatabase(join(tempDir(), 'bot.db'));
-      opened.push(async () => db.close());
+      opened.push(async () => {
+        db.close();
+      });
       return { kind: 'sqlite', db };
     },
   },
