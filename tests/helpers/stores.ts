@@ -1,3 +1,6 @@
+import type { FeedbackStore } from '../../src/feedback/store.js';
+import { PostgresFeedbackStore } from '../../src/feedback/store-postgres.js';
+import { SqliteFeedbackStore } from '../../src/feedback/store-sqlite.js';
 import type { PhrStore } from '../../src/phr/store.js';
 import { PostgresPhrStore } from '../../src/phr/store-postgres.js';
 import { SqlitePhrStore } from '../../src/phr/store-sqlite.js';
@@ -6,4 +9,10 @@ import type { Opened } from './backends.js';
 /** The store implementation for whichever database a contract suite opened. */
 export function phrStoreOn(opened: Opened): PhrStore {
   return opened.kind === 'sqlite' ? new SqlitePhrStore(opened.db) : new PostgresPhrStore(opened.pool);
+}
+
+export function feedbackStoreOn(opened: Opened, now?: () => Date): FeedbackStore {
+  return opened.kind === 'sqlite'
+    ? new SqliteFeedbackStore(opened.db, now)
+    : new PostgresFeedbackStore(opened.pool, now);
 }
