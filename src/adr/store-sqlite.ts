@@ -1,40 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database.js';
-import type { Adr, AdrStore, NewAdr, NewSuggestion, Suggestion, SuggestionState } from './store.js';
-
-interface SuggestionRow {
-  id: number;
-  public_id: string;
-  source: 'detected' | 'command';
-  team_id: string;
-  channel_id: string;
-  thread_ts: string;
-  card_ts: string | null;
-  phr_public_id: string | null;
-  brief: string;
-  title: string;
-  suggested_by: string | null;
-  state: SuggestionState;
-  acted_by: string | null;
-  adr_number: number | null;
-}
-
-interface AdrRow {
-  number: number;
-  public_id: string;
-  suggestion_id: number;
-  title: string;
-  status: string;
-  file_path: string | null;
-  markdown: string;
-  channel_id: string;
-  thread_ts: string;
-  card_ts: string | null;
-  proposed_by: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  created_at: string;
-}
+import {
+  type Adr,
+  type AdrRow,
+  type AdrStore,
+  type NewAdr,
+  type NewSuggestion,
+  type Suggestion,
+  type SuggestionRow,
+  type SuggestionState,
+  toAdr,
+  toSuggestion,
+} from './store.js';
 
 /** ADR suggestions and ADRs over SQLite. */
 export class SqliteAdrStore implements AdrStore {
@@ -156,42 +133,4 @@ export class SqliteAdrStore implements AdrStore {
       return adr;
     })();
   }
-}
-
-function toSuggestion(row: SuggestionRow): Suggestion {
-  return {
-    id: row.id,
-    publicId: row.public_id,
-    source: row.source,
-    teamId: row.team_id,
-    channelId: row.channel_id,
-    threadTs: row.thread_ts,
-    cardTs: row.card_ts,
-    phrPublicId: row.phr_public_id,
-    brief: row.brief,
-    title: row.title,
-    suggestedBy: row.suggested_by,
-    state: row.state,
-    actedBy: row.acted_by,
-    adrNumber: row.adr_number,
-  };
-}
-
-function toAdr(row: AdrRow): Adr {
-  return {
-    number: row.number,
-    publicId: row.public_id,
-    suggestionId: row.suggestion_id,
-    title: row.title,
-    status: row.status,
-    filePath: row.file_path,
-    markdown: row.markdown,
-    channelId: row.channel_id,
-    threadTs: row.thread_ts,
-    cardTs: row.card_ts,
-    proposedBy: row.proposed_by,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at,
-    createdAt: row.created_at,
-  };
 }

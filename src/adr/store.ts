@@ -40,6 +40,80 @@ export interface Adr extends NewAdr {
   decidedAt: string | null;
 }
 
+/** An adr_suggestions row as both databases return it. */
+export interface SuggestionRow {
+  id: number;
+  public_id: string;
+  source: 'detected' | 'command';
+  team_id: string;
+  channel_id: string;
+  thread_ts: string;
+  card_ts: string | null;
+  phr_public_id: string | null;
+  brief: string;
+  title: string;
+  suggested_by: string | null;
+  state: SuggestionState;
+  acted_by: string | null;
+  adr_number: number | null;
+}
+
+/** An adrs row as both databases return it. */
+export interface AdrRow {
+  number: number;
+  public_id: string;
+  suggestion_id: number;
+  title: string;
+  status: string;
+  file_path: string | null;
+  markdown: string;
+  channel_id: string;
+  thread_ts: string;
+  card_ts: string | null;
+  proposed_by: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export function toSuggestion(row: SuggestionRow): Suggestion {
+  return {
+    id: row.id,
+    publicId: row.public_id,
+    source: row.source,
+    teamId: row.team_id,
+    channelId: row.channel_id,
+    threadTs: row.thread_ts,
+    cardTs: row.card_ts,
+    phrPublicId: row.phr_public_id,
+    brief: row.brief,
+    title: row.title,
+    suggestedBy: row.suggested_by,
+    state: row.state,
+    actedBy: row.acted_by,
+    adrNumber: row.adr_number,
+  };
+}
+
+export function toAdr(row: AdrRow): Adr {
+  return {
+    number: row.number,
+    publicId: row.public_id,
+    suggestionId: row.suggestion_id,
+    title: row.title,
+    status: row.status,
+    filePath: row.file_path,
+    markdown: row.markdown,
+    channelId: row.channel_id,
+    threadTs: row.thread_ts,
+    cardTs: row.card_ts,
+    proposedBy: row.proposed_by,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    createdAt: row.created_at,
+  };
+}
+
 /**
  * ADR suggestions and ADRs. Every state change is one conditional UPDATE (`WHERE state = 'pending'`,
  * `WHERE status = 'Proposed'`): of two clicks racing, exactly one is told it made the change.

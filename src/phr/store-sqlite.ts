@@ -1,19 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database.js';
-import type { NewPhrRow, PhrRow, PhrStore, UsageRow } from './store.js';
-
-interface PhrDbRow {
-  public_id: string;
-  route: string;
-  number: number;
-  stage: string;
-  title: string;
-  file_path: string | null;
-  channel_id: string;
-  thread_ts: string;
-  markdown: string;
-  created_at: string;
-}
+import { type NewPhrRow, type PhrDbRow, type PhrRow, type PhrStore, toPhr, type UsageRow } from './store.js';
 
 /** PHR rows, usage and settings over SQLite. */
 export class SqlitePhrStore implements PhrStore {
@@ -137,19 +124,4 @@ export class SqlitePhrStore implements PhrStore {
   #transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)();
   }
-}
-
-function toPhr(row: PhrDbRow): PhrRow {
-  return {
-    publicId: row.public_id,
-    route: row.route,
-    number: row.number,
-    stage: row.stage,
-    title: row.title,
-    filePath: row.file_path,
-    channelId: row.channel_id,
-    threadTs: row.thread_ts,
-    markdown: row.markdown,
-    createdAt: row.created_at,
-  };
 }

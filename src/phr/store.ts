@@ -44,6 +44,35 @@ export interface PhrRow {
   createdAt: string;
 }
 
+/** A phrs row as both databases return it (the columns PhrRow needs). */
+export interface PhrDbRow {
+  public_id: string;
+  route: string;
+  number: number;
+  stage: string;
+  title: string;
+  file_path: string | null;
+  channel_id: string;
+  thread_ts: string;
+  markdown: string;
+  created_at: string;
+}
+
+export function toPhr(row: PhrDbRow): PhrRow {
+  return {
+    publicId: row.public_id,
+    route: row.route,
+    number: row.number,
+    stage: row.stage,
+    title: row.title,
+    filePath: row.file_path,
+    channelId: row.channel_id,
+    threadTs: row.thread_ts,
+    markdown: row.markdown,
+    createdAt: row.created_at,
+  };
+}
+
 /**
  * PHR rows, the usage queries over them (the daily token budget and `/fastapi usage`) and the settings
  * row that keeps the secret signing record links.

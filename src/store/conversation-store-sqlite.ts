@@ -2,21 +2,13 @@ import type Database from 'better-sqlite3';
 import {
   type ConversationStore,
   type NewTurn,
-  type Role,
   slackTsOf,
   type ThreadKey,
   type Turn,
+  type TurnRow,
+  toTurn,
 } from './conversation-store.js';
 import type { Db } from './database.js';
-
-interface TurnRow {
-  id: number;
-  role: Role;
-  user_id: string | null;
-  user_name: string | null;
-  text: string;
-  message_ts: string | null;
-}
 
 /** Conversations over SQLite. */
 export class SqliteConversationStore implements ConversationStore {
@@ -80,14 +72,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async turns(key: ThreadKey): Promise<Turn[]> {
-    return (this.#turns.all(key) as TurnRow[]).map((row) => ({
-      id: row.id,
-      role: row.role,
-      userId: row.user_id,
-      userName: row.user_name,
-      text: row.text,
-      messageTs: row.message_ts,
-    }));
+    return (this.#turns.all(key) as TurnRow[]).map(toTurn);
   }
 
   async latestThread(channelId: string): Promise<string | undefined> {

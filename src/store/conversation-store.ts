@@ -30,6 +30,27 @@ export interface Turn {
   messageTs: string | null;
 }
 
+/** A turns row as both databases return it. */
+export interface TurnRow {
+  id: number;
+  role: Role;
+  user_id: string | null;
+  user_name: string | null;
+  text: string;
+  message_ts: string | null;
+}
+
+export function toTurn(row: TurnRow): Turn {
+  return {
+    id: row.id,
+    role: row.role,
+    userId: row.user_id,
+    userName: row.user_name,
+    text: row.text,
+    messageTs: row.message_ts,
+  };
+}
+
 /** Threads the bot is part of, what was said in them, and the names of who said it. */
 export interface ConversationStore {
   hasThread(key: ThreadKey): Promise<boolean>;
