@@ -134,6 +134,7 @@ function buildWorker(
     handle: (question, signal) => answerQuestion(question, slackAnswering, signal),
     concurrency: config.maxConcurrentAnswers,
     logger: options.logger,
+    ...(storage.sharedInbox ? { shared: storage.sharedInbox } : {}),
   });
 }
 
@@ -158,6 +159,7 @@ function listen(
       allowedUsers: config.allowedUsers,
       userQuestionsPerHour: config.userQuestionsPerHour,
       channelQuestionsPerHour: config.channelQuestionsPerHour,
+      ...(storage.rateWindows ? { windows: storage.rateWindows } : {}),
     }),
     limits: { user: config.userQuestionsPerHour, channel: config.channelQuestionsPerHour },
     textPolicy: built.textPolicy,

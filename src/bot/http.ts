@@ -9,7 +9,6 @@ import { createSlackGate } from '../http/slack-gate.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { PhrService } from '../phr/service.js';
-import { openReadinessProbe } from '../store/database.js';
 import type { Features } from './features.js';
 import { SLACK_BODY_LIMIT } from './options.js';
 import type { SlackConnection } from './slack.js';
@@ -30,7 +29,6 @@ export interface HttpDeps {
 export interface Http {
   /** Not listening yet: see listen() in http/server.ts. */
   server: Server;
-  readinessProbe: { close(): void };
 }
 
 /** The HTTP server: the Slack endpoint behind its gate, record pages, and /healthz, /readyz, /metrics. */
@@ -48,14 +46,13 @@ export function serveHttp(deps: HttpDeps): Http {
     adrIndex: () => features.adrService.indexEntries(),
     logger,
   });
-  const readinessProbe = openReadinessProbe(config.databasePath);
   const opsRoutes = createOpsRoutes({
     metrics,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     logger,
     ready: async () => ({
       ...(await runReadinessChecks({
-        database_writable: () => readinessProbe.writable(),
+        database_writable: () => deps.storage.writable(),
         slack_auth: () => connection.botUserId !== '',
         agent_loaded: () => deps.agent.systemPrompt.length > 0,
       })),
@@ -76,5 +73,5 @@ export function serveHttp(deps: HttpDeps): Http {
     onSlackAck: (req, _res, seconds) => metrics.observeAck(slack.surfaceOf(req) ?? 'event', seconds),
     logger,
   });
-  return { server, readinessProbe };
+  return { server };
 }

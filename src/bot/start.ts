@@ -127,7 +127,7 @@ interface StopParts {
 function createStop(parts: StopParts): RunningBot['stop'] {
   const { logger } = parts.options;
   const { worker, tasks } = parts.features;
-  const { server, readinessProbe } = parts.http;
+  const { server } = parts.http;
   const { slack } = parts.connection;
   let stopped: Promise<void> | undefined;
   return (graceMs = DEFAULT_GRACE_MS) => {
@@ -141,7 +141,6 @@ function createStop(parts: StopParts): RunningBot['stop'] {
       await tasks.drain();
       server.closeAllConnections();
       await closed;
-      readinessProbe.close();
       await parts.docs.stop();
       await parts.storage.close();
       logger.info('stopped');

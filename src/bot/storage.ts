@@ -1,20 +1,17 @@
 import type { AdrStore } from '../adr/store.js';
-import { SqliteAdrStore } from '../adr/store-sqlite.js';
 import type { Config } from '../config/load.js';
 import type { FeedbackStore } from '../feedback/store.js';
-import { SqliteFeedbackStore } from '../feedback/store-sqlite.js';
+import type { RateWindows } from '../inbox/admission.js';
 import type { InboxStore } from '../inbox/store.js';
-import { SqliteInboxStore } from '../inbox/store-sqlite.js';
 import type { Logger } from '../log.js';
-import { linkSecretFrom } from '../phr/service.js';
 import type { PhrStore } from '../phr/store.js';
-import { SqlitePhrStore } from '../phr/store-sqlite.js';
 import type { ConversationStore } from '../store/conversation-store.js';
-import { SqliteConversationStore } from '../store/conversation-store-sqlite.js';
-import { checkpointInBackground, type Db, openDatabase } from '../store/database.js';
+import { openPostgresStorage } from './storage-postgres.js';
+import { openSqliteStorage } from './storage-sqlite.js';
 
 export interface Storage {
-  db: Db;
+  /** Which database: the SQLite file (one replica) or PostgreSQL (shared by replicas). */
+  kind: 'sqlite' | 'postgres';
   inbox: InboxStore;
   store: ConversationStore;
   phrStore: PhrStore;
@@ -24,34 +21,22 @@ export interface Storage {
   adrs: AdrStore;
   /** Signs record links: RECORDS_LINK_SECRET, or the one generated on first start. */
   linkSecret: Buffer;
-  /** Stops background checkpoints and closes the database. */
+  /** Where rate-limit counts live when replicas share them; unset: this process's memory. */
+  rateWindows?: RateWindows;
+  /**
+   * Set when replicas share the inbox: how often the worker looks for questions it was not told
+   * about and renews the claims of its answers.
+   */
+  sharedInbox?: { pollMs: number; renewMs: number };
+  /** For /readyz: true when a tiny write goes through now, or why not. */
+  writable(): Promise<boolean | string>;
+  /** Closes the database (and, for SQLite, stops background checkpoints). */
   close(): Promise<void>;
 }
 
-/** Opens the database with background checkpoints, and the stores over it. */
-export async function openStorage(config: Config, logger: Logger, now: () => Date): Promise<Storage> {
-  const db = openDatabase(config.databasePath);
-  const checkpointer = checkpointInBackground(db, config.databasePath, (error) =>
-    logger.error('background checkpoints stopped; SQLite checkpoints on its own again', { error }),
-  );
-  const close = async () => {
-    await checkpointer.stop();
-    db.close();
-  };
-  try {
-    const phrStore = new SqlitePhrStore(db);
-    return {
-      db,
-      inbox: new SqliteInboxStore(db, now),
-      store: new SqliteConversationStore(db, now),
-      phrStore,
-      feedback: new SqliteFeedbackStore(db, now),
-      adrs: new SqliteAdrStore(db, now),
-      linkSecret: await linkSecretFrom(phrStore, config.recordsLinkSecret),
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+/** Opens the database DATABASE_URL or DATABASE_PATH names, migrated, and the stores over it. */
+export function openStorage(config: Config, logger: Logger, now: () => Date): Promise<Storage> {
+  return config.databaseUrl === undefined
+    ? openSqliteStorage(config, logger, now)
+    : openPostgresStorage(config, config.databaseUrl, logger, now);
 }

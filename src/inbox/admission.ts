@@ -25,10 +25,11 @@ export type Taken = { over: string } | { undo: () => Promise<void> };
 /** Where the counts of questions per key over the last hour live. */
 export interface RateWindows {
   /**
-   * Counts one question against each limit, unless one of them is reached already (then nothing is
-   * counted). Synchronous when the counts are in memory: a burst's next question then sees this one.
+   * Counts one question (`message`: its channel and ts) against each limit, unless one of them is
+   * reached already (then nothing is counted). Synchronous when the counts are in memory: a burst's
+   * next question then sees this one.
    */
-  take(limits: readonly Limit[]): Taken | Promise<Taken>;
+  take(limits: readonly Limit[], message: string): Taken | Promise<Taken>;
 }
 
 /** What `admit` decides: a refusal, or the question counted (`uncount` gives the count back). */
@@ -43,6 +44,8 @@ export type Refusal =
 export interface Asker {
   userId: string;
   channelId: string;
+  /** The question's message (Slack ts, or the command's key): its twins and retries count as one. */
+  messageKey: string;
   /** Direct messages are governed by the user allow-list only. */
   direct: boolean;
 }
@@ -69,7 +72,7 @@ export function createAdmission(options: AdmissionOptions) {
         ...(asker.direct ? [] : [{ key: `c:${asker.channelId}`, perHour: options.channelQuestionsPerHour }]),
       ].filter((limit) => limit.perHour > 0);
       if (limits.length === 0) return uncounted;
-      const taken = windows.take(limits);
+      const taken = windows.take(limits, `${asker.channelId} ${asker.messageKey}`);
       return taken instanceof Promise ? taken.then(admitted) : admitted(taken);
     },
   };

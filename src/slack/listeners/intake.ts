@@ -79,7 +79,12 @@ export async function acceptQuestion(
   const duplicate = await deps.inbox.duplicateOf(eventId, question.channelId, question.messageKey);
   if (duplicate) return dropDuplicate(duplicate);
   const queuedTwin = queuedBefore || awaiting();
-  const asker = { userId: question.userId, channelId: question.channelId, direct: question.source === 'dm' };
+  const asker = {
+    userId: question.userId,
+    channelId: question.channelId,
+    messageKey: question.messageKey,
+    direct: question.source === 'dm',
+  };
   let admitted = queuedTwin ? undefined : deps.admission.admit(asker);
   // Counts in memory come back at once: not awaiting them keeps the check, the count and the queued
   // write of this question in one step, so the next question of a burst sees all three.

@@ -194,4 +194,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX rate_events_by_key ON rate_events (key, at);
   CREATE INDEX rate_events_by_age ON rate_events (at);
   `,
+  `
+  -- A question is counted once per limit however many replicas its twins and retries reach at the
+  -- same moment: each row names the message it counts.
+  ALTER TABLE rate_events ADD COLUMN message TEXT NOT NULL DEFAULT '';
+  CREATE UNIQUE INDEX rate_events_once ON rate_events (key, message);
+  `,
 ];

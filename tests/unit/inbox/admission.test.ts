@@ -18,6 +18,7 @@ afterEach(async () => {
 
 const LIMITS = { allowedChannels: [], allowedUsers: [], userQuestionsPerHour: 3, channelQuestionsPerHour: 5 };
 const ada = { userId: 'U1', channelId: 'C1', direct: false };
+let messages = 0;
 
 /** Each kind of counts, with a way to let an hour go by. */
 const KINDS: { name: string; open(): Promise<{ windows: RateWindows; hourPasses(): Promise<void> }> }[] = [
@@ -49,8 +50,8 @@ const KINDS: { name: string; open(): Promise<{ windows: RateWindows; hourPasses(
 ];
 
 /** The refusal, or null when the question was counted; and how to give the count back. */
-async function ask(admission: Admission, asker: Asker) {
-  const admitted = await admission.admit(asker);
+async function ask(admission: Admission, asker: Omit<Asker, 'messageKey'>, messageKey = `${++messages}.0`) {
+  const admitted = await admission.admit({ ...asker, messageKey });
   return {
     refusal: admitted.refusal,
     uncount: admitted.refusal === null ? admitted.uncount : async () => {},
@@ -97,12 +98,34 @@ describe('admission on PostgreSQL', () => {
     expect((await ask(b, ada)).refusal).toBe('user_rate_limited');
     expect((await ask(a, ada)).refusal).toBe('user_rate_limited');
   });
+
+  it('counts a message once however many replicas its twins reach, and judges a twin as the message', async () => {
+    const database = await migratedDatabase();
+    cleanup.push(database.close);
+    const other = openPostgres(database.url);
+    cleanup.push(() => closePostgres(other));
+    const a = createAdmission({ ...LIMITS, windows: postgresRateWindows(database.pool) });
+    const b = createAdmission({ ...LIMITS, windows: postgresRateWindows(other) });
+    await ask(a, ada, '1.1');
+    await ask(a, ada, '1.2');
+    // The third, the last allowed, and its twin at the other replica a moment later: both let through,
+    // counted once; the twin's undo (it is dropped as a twin) gives back nothing.
+    expect((await ask(a, ada, '1.3')).refusal).toBeNull();
+    const twin = await ask(b, ada, '1.3');
+    expect(twin.refusal).toBeNull();
+    await twin.uncount();
+    expect((await ask(b, ada, '1.4')).refusal).toBe('user_rate_limited');
+    const { rows } = await database.pool.query(
+      "SELECT count(*)::int AS n FROM rate_events WHERE key = 'u:U1'",
+    );
+    expect(rows[0]?.n).toBe(3);
+  });
 });
 
 describe('admission with memory counts', () => {
   it('decides at once, without a promise, so a burst sees its own counts', () => {
     const admission = createAdmission({ ...LIMITS, userQuestionsPerHour: 1 });
-    expect(admission.admit(ada)).toMatchObject({ refusal: null });
-    expect(admission.admit(ada)).toEqual({ refusal: 'user_rate_limited' });
+    expect(admission.admit({ ...ada, messageKey: '1.1' })).toMatchObject({ refusal: null });
+    expect(admission.admit({ ...ada, messageKey: '1.2' })).toEqual({ refusal: 'user_rate_limited' });
   });
 });
