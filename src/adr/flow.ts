@@ -201,8 +201,8 @@ export function createAdrFlow(deps: AdrFlowDeps) {
     },
 
     /** Cards left showing "Drafting…" by a stop get their buttons back. */
-    async restoreInterrupted(): Promise<void> {
-      for (const suggestion of await service.recoverDrafting()) {
+    async restoreInterrupted(before: Date): Promise<void> {
+      for (const suggestion of await service.recoverDrafting(before)) {
         await updateCard(
           suggestion.channelId,
           suggestion.cardTs,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Claude, ClaudeFailure } from '../claude/claude.js';
 import { ClaudeError } from '../claude/claude.js';
@@ -13,6 +13,7 @@ import {
   type RecordPlacement,
 } from '../records/documents.js';
 import { newPublicId, recordUrl } from '../records/links.js';
+import { updateMirror } from '../records/mirror.js';
 import { createNumberedFile, FolderNumbers } from '../records/numbered-files.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ADR_DIR, ADR_DIR_FILE, adrFileName } from './adr.js';
@@ -239,8 +240,7 @@ export function createAdrService(options: AdrServiceOptions) {
       await options.adrs.setMarkdown(publicId, markdown);
       if (adr.filePath) {
         try {
-          const path = join(options.dataDir, adr.filePath);
-          writeFileSync(path, setAdrStatus(readFileSync(path, 'utf8'), status, note), { mode: 0o600 });
+          updateMirror(options.dataDir, adr.filePath, (text) => setAdrStatus(text, status, note), markdown);
         } catch (error) {
           options.logger.error('ADR file status not updated', { adr: adr.number, error });
         }
@@ -249,8 +249,9 @@ export function createAdrService(options: AdrServiceOptions) {
     },
 
     /** At start-up: drafts interrupted by a stop go back to pending, to be clicked again. */
-    async recoverDrafting(): Promise<Suggestion[]> {
-      const stuck = await options.adrs.drafting();
+    /** Drafts abandoned since before `before` go back to pending, so their Document button works again. */
+    async recoverDrafting(before: Date): Promise<Suggestion[]> {
+      const stuck = await options.adrs.drafting(before);
       for (const suggestion of stuck)
         await options.adrs.move(suggestion.publicId, 'drafting', 'pending', null);
       return stuck.map((suggestion) => ({ ...suggestion, state: 'pending' }));
@@ -297,11 +298,9 @@ export function createAdrService(options: AdrServiceOptions) {
     log: Logger,
   ): Promise<void> {
     try {
-      await options.phrStore.updatePhrMarkdown(phrId, setPhrAdrLink(markdown, adrPath));
-      if (phrPath) {
-        const path = join(options.dataDir, phrPath);
-        writeFileSync(path, setPhrAdrLink(readFileSync(path, 'utf8'), adrPath), { mode: 0o600 });
-      }
+      const linked = setPhrAdrLink(markdown, adrPath);
+      await options.phrStore.updatePhrMarkdown(phrId, linked);
+      if (phrPath) updateMirror(options.dataDir, phrPath, (text) => setPhrAdrLink(text, adrPath), linked);
     } catch (error) {
       log.warn('PHR not linked to its ADR', { error });
     }

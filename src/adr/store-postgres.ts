@@ -80,9 +80,10 @@ export class PostgresAdrStore implements AdrStore {
     return rowCount === 1;
   }
 
-  async drafting(): Promise<Suggestion[]> {
+  async drafting(before: Date): Promise<Suggestion[]> {
     const { rows } = await this.#pool.query<SuggestionRow>(
-      "SELECT * FROM adr_suggestions WHERE state = 'drafting'",
+      "SELECT * FROM adr_suggestions WHERE state = 'drafting' AND updated_at < $1",
+      [before.toISOString()],
     );
     return rows.map(toSuggestion);
   }

@@ -48,7 +48,7 @@ export class SqliteAdrStore implements AdrStore {
     this.#setNumber = db.prepare(`
       UPDATE adr_suggestions SET state = 'documented', adr_number = @number, updated_at = @now
       WHERE public_id = @publicId AND state = 'drafting'`);
-    this.#drafting = db.prepare("SELECT * FROM adr_suggestions WHERE state = 'drafting'");
+    this.#drafting = db.prepare("SELECT * FROM adr_suggestions WHERE state = 'drafting' AND updated_at < ?");
     this.#maxNumber = db.prepare('SELECT max(number) AS n FROM adrs');
     this.#insertAdr = db.prepare(`
       INSERT INTO adrs (number, public_id, suggestion_id, title, status, file_path, markdown, channel_id, thread_ts,
@@ -87,8 +87,8 @@ export class SqliteAdrStore implements AdrStore {
     return this.#move.run({ publicId, from, to, actor, now: this.#now().toISOString() }).changes === 1;
   }
 
-  async drafting(): Promise<Suggestion[]> {
-    return (this.#drafting.all() as SuggestionRow[]).map(toSuggestion);
+  async drafting(before: Date): Promise<Suggestion[]> {
+    return (this.#drafting.all(before.toISOString()) as SuggestionRow[]).map(toSuggestion);
   }
 
   async adr(publicId: string): Promise<Adr | undefined> {

@@ -124,8 +124,11 @@ export interface AdrStore {
   suggestion(publicId: string): Promise<Suggestion | undefined>;
   /** Moves a suggestion from one state to another; false when it was not in `from` any more. */
   move(publicId: string, from: SuggestionState, to: SuggestionState, actor: string | null): Promise<boolean>;
-  /** Suggestions left `drafting` by a stopped process. */
-  drafting(): Promise<Suggestion[]>;
+  /**
+   * Suggestions `drafting` since before `before`: left so by a stopped process (with several replicas,
+   * only drafts older than any draft takes are known to be abandoned rather than in progress elsewhere).
+   */
+  drafting(before: Date): Promise<Suggestion[]>;
   /**
    * Numbers and stores an ADR in one transaction, marking its suggestion documented: `build` (synchronous;
    * it may write the ADR's file) gets the highest stored ADR number and returns the ADR to store. Calls are

@@ -35,3 +35,9 @@ export const SLACK_BODY_LIMIT = 1024 * 1024;
 
 /** How long (ms) answers in flight may finish on SIGTERM before they are left for the next start. */
 export const DEFAULT_GRACE_MS = 20_000;
+
+/**
+ * With several replicas, an ADR draft still `drafting` after this long was abandoned by a replica that
+ * died (a draft is one Claude call, well under it), so its card is offered again.
+ */
+export const ADR_DRAFT_ABANDONED_MS = 10 * 60 * 1000;

@@ -9,7 +9,7 @@ import { listen } from '../http/server.js';
 import { buildCore } from './core.js';
 import { buildFeatures, type Features } from './features.js';
 import { type Http, serveHttp } from './http.js';
-import { type BotOptions, DEFAULT_GRACE_MS, type RunningBot } from './options.js';
+import { ADR_DRAFT_ABANDONED_MS, type BotOptions, DEFAULT_GRACE_MS, type RunningBot } from './options.js';
 import { connectSlack, type SlackConnection } from './slack.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -57,7 +57,17 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     });
     server = http.server;
     const port = await listen(server, config.port, options.host);
-    await startServing({ config, storage, connection, features, logger, port, agentName: agent.name, model });
+    await startServing({
+      config,
+      storage,
+      connection,
+      features,
+      logger,
+      port,
+      agentName: agent.name,
+      model,
+      now,
+    });
     core.docs.start();
     const housekeeping = startHousekeeping({
       retention: createRetention({
@@ -71,6 +81,9 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         now,
       }),
       inbox: storage.inbox,
+      ...(storage.kind === 'postgres'
+        ? { releaseAbandoned: () => features.adrFlow.restoreInterrupted(abandonedDraftsBefore(storage, now)) }
+        : {}),
       logger,
       now,
     });
@@ -92,6 +105,7 @@ interface ServingParts {
   port: number;
   agentName: string;
   model: string;
+  now: () => Date;
 }
 
 /** Opens the Socket Mode connection, takes back questions a crash interrupted, and starts the worker. */
@@ -110,7 +124,14 @@ async function startServing(parts: ServingParts): Promise<void> {
     requeued,
   });
   features.worker.notify();
-  features.tasks.run('restore interrupted ADR drafts', () => features.adrFlow.restoreInterrupted());
+  features.tasks.run('restore interrupted ADR drafts', () =>
+    features.adrFlow.restoreInterrupted(abandonedDraftsBefore(parts.storage, parts.now)),
+  );
+}
+
+/** One process owns a SQLite file, so at its start every draft is abandoned; replicas wait a while. */
+function abandonedDraftsBefore(storage: Storage, now: () => Date): Date {
+  return new Date(now().getTime() - (storage.kind === 'sqlite' ? 0 : ADR_DRAFT_ABANDONED_MS));
 }
 
 interface StopParts {

@@ -8,6 +8,11 @@ const EVENT_ID_MEMORY_MS = 24 * HOUR_MS;
 export interface HousekeepingOptions {
   retention: { run(): Promise<void> };
   inbox: Pick<InboxStore, 'forgetEventsBefore'>;
+  /**
+   * With several replicas: work a dead replica abandoned that no start-up will take back (e.g. ADR
+   * drafts), released on every run.
+   */
+  releaseAbandoned?: () => Promise<void>;
   logger: Logger;
   now?: () => Date;
   intervalMs?: number;
@@ -28,6 +33,7 @@ export function startHousekeeping(options: HousekeepingOptions): Housekeeping {
     try {
       await options.retention.run();
       await options.inbox.forgetEventsBefore(new Date(now().getTime() - EVENT_ID_MEMORY_MS));
+      await options.releaseAbandoned?.();
     } catch (error) {
       options.logger.error('housekeeping failed', { error });
     }
