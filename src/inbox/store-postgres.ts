@@ -170,6 +170,14 @@ export class PostgresInboxStore implements InboxStore {
     return result.rowCount ?? 0;
   }
 
+  async release(id: number): Promise<void> {
+    await this.#pool.query(
+      `UPDATE questions SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+       WHERE id = $1 AND state = 'answering' AND lease_owner = $2`,
+      [id, this.#replicaId, this.#now().toISOString()],
+    );
+  }
+
   async setThread(id: number, threadTs: string): Promise<void> {
     await this.#pool.query('UPDATE questions SET thread_ts = $2, updated_at = $3 WHERE id = $1', [
       id,

@@ -27,6 +27,7 @@ export class SqliteInboxStore implements InboxStore {
   readonly #insertQuestion: Database.Statement;
   readonly #claimNext: Database.Statement;
   readonly #requeueInterrupted: Database.Statement;
+  readonly #release: Database.Statement;
   readonly #setThread: Database.Statement;
   readonly #setPartial: Database.Statement;
   readonly #finish: Database.Statement;
@@ -74,6 +75,9 @@ export class SqliteInboxStore implements InboxStore {
       RETURNING *`);
     this.#requeueInterrupted = db.prepare(
       "UPDATE questions SET state = 'pending', updated_at = @now WHERE state = 'answering'",
+    );
+    this.#release = db.prepare(
+      "UPDATE questions SET state = 'pending', updated_at = @now WHERE id = @id AND state = 'answering'",
     );
     this.#setThread = db.prepare(
       'UPDATE questions SET thread_ts = @threadTs, updated_at = @now WHERE id = @id',
@@ -160,6 +164,10 @@ export class SqliteInboxStore implements InboxStore {
   /** One process owns the SQLite file, so a question it is answering stays its own. */
   async renewLease(id: number): Promise<boolean> {
     return (await this.get(id))?.state === 'answering';
+  }
+
+  async release(id: number): Promise<void> {
+    this.#release.run({ id, now: this.#now().toISOString() });
   }
 
   async requeueInterrupted(): Promise<number> {

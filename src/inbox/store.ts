@@ -75,6 +75,11 @@ export interface InboxStore {
    * With several replicas only those whose lease ran out: the others are still being answered.
    */
   requeueInterrupted(): Promise<number>;
+  /**
+   * Gives back a question this process claimed and will not finish (it is stopping): it is pending
+   * again at once, for another replica or the next start, instead of after its lease runs out.
+   */
+  release(id: number): Promise<void>;
   setThread(id: number, threadTs: string): Promise<void>;
   /** The first Slack message of an answer in progress, so a restart can mark it as interrupted. */
   setPartial(id: number, partialTs: string | null): Promise<void>;

@@ -22,9 +22,8 @@ export interface Worker {
   notify(): void;
   readonly inFlight: number;
   /**
-   * Stops claiming, lets answers in flight finish for up to `graceMs`, then aborts the rest (they
-   * stay `answering` in the inbox and are answered again after the next start, or by another replica
-   * once their lease runs out).
+   * Stops claiming, lets answers in flight finish for up to `graceMs`, then aborts the rest and gives
+   * them back to the inbox (answered again by another replica, or after the next start).
    */
   stop(graceMs: number): Promise<void>;
 }
@@ -70,14 +69,27 @@ export function createWorker(options: WorkerOptions): Worker {
       while (!stopping && running.size < options.concurrency) {
         const question = await options.inbox.claimNext();
         if (!question) break;
-        // Claimed while stopping: it stays `answering` and is answered again after the next start.
-        if (stopping) return;
+        // Claimed while stopping: given back, for another replica or the next start.
+        if (stopping) {
+          await release(question.id);
+          return;
+        }
         // Our own answer, whose lease ran out while renewals failed: claiming it again renewed it.
         if (running.has(question.id)) continue;
         run(question);
       }
     } while (again && !stopping);
   };
+
+  const release = (id: number) =>
+    options.inbox
+      .release(id)
+      .catch((error: unknown) =>
+        options.logger.warn('question not given back; it is answered once its claim runs out', {
+          question_id: id,
+          error,
+        }),
+      );
 
   const renew = async () => {
     for (const [id, entry] of running) {
@@ -130,8 +142,11 @@ export function createWorker(options: WorkerOptions): Worker {
       clearTimeout(timer);
       if (timedOut) {
         options.logger.warn('grace period over, interrupting answers', { in_flight: running.size });
+        const interrupted = [...running.keys()];
         for (const entry of running.values()) entry.abort.abort();
         await Promise.allSettled([...running.values()].map((entry) => entry.done));
+        // Their partial messages stay on record: whoever answers next marks them as interrupted.
+        for (const id of interrupted) await release(id);
       }
       for (const timer of timers) clearInterval(timer);
     },

@@ -90,6 +90,17 @@ describe('PostgresInboxStore with two replicas', () => {
     expect((await a.get(accepted.id))?.state).toBe('answered');
   });
 
+  it('lets a replica give back only its own claims', async () => {
+    const { a, b } = await replicas();
+    const accepted = await a.accept(null, question('1.1'));
+    if (!accepted.accepted) throw new Error('not accepted');
+    await a.claimNext();
+    await b.release(accepted.id);
+    expect((await a.get(accepted.id))?.state).toBe('answering');
+    await a.release(accepted.id);
+    expect((await b.claimNext())?.id).toBe(accepted.id);
+  });
+
   it('requeues at start-up only the questions whose lease ran out', async () => {
     const { database, a, b } = await replicas();
     await a.accept(null, question('1.1'));

@@ -112,6 +112,20 @@ describe.each(BACKENDS)('InboxStore on $name', (backend) => {
     expect(await store.duplicateOf('Ev9', 'C1', question().messageKey)).toBe('twin');
   });
 
+  it('gives back a question its process will not finish, keeping its partial answer ts', async () => {
+    const store = await open();
+    const accepted = await store.accept('Ev1', question());
+    if (!accepted.accepted) throw new Error('not accepted');
+    await store.claimNext();
+    await store.setPartial(accepted.id, '1700000001.000100');
+    await store.release(accepted.id);
+    expect(await store.claimNext()).toMatchObject({
+      id: accepted.id,
+      attempts: 2,
+      partialTs: '1700000001.000100',
+    });
+  });
+
   it('keeps the claim of a question being answered', async () => {
     const store = await open();
     const accepted = await store.accept('Ev1', question());

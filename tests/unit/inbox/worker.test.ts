@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { InboxStore, Question } from '../../../src/inbox/store.js';
 import { createWorker } from '../../../src/inbox/worker.js';
 import { silentLogger } from '../../../src/log.js';
@@ -26,7 +26,9 @@ function question(id: number): Question {
 /** An inbox whose claims take a few milliseconds, like a database round trip. */
 function slowInbox(pending: number[]) {
   let claims = 0;
+  const released: number[] = [];
   const inbox = {
+    release: async (id: number) => void released.push(id),
     claimNext: async () => {
       claims++;
       await sleep(2);
@@ -35,7 +37,7 @@ function slowInbox(pending: number[]) {
     },
     finish: async () => {},
   } as unknown as InboxStore;
-  return { inbox, claims: () => claims };
+  return { inbox, claims: () => claims, released };
 }
 
 describe('the worker', () => {
@@ -72,6 +74,7 @@ describe('the worker', () => {
     const inbox = {
       claimNext: () => new Promise<Question | undefined>((resolve) => claims.push(resolve)),
       finish: async () => {},
+      release: async () => {},
     } as unknown as InboxStore;
     const answered: number[] = [];
     const worker = createWorker({
@@ -106,8 +109,8 @@ describe('the worker', () => {
     await worker.stop(100);
   });
 
-  it('does not start a question claimed after stop began; it stays answering for the next start', async () => {
-    const { inbox } = slowInbox([1]);
+  it('does not start a question claimed after stop began, and gives it back', async () => {
+    const { inbox, released } = slowInbox([1]);
     const answered: number[] = [];
     const worker = createWorker({
       inbox,
@@ -120,6 +123,26 @@ describe('the worker', () => {
     worker.notify();
     await worker.stop(100);
     expect(answered).toEqual([]);
+    expect(released).toEqual([1]);
     expect(worker.inFlight).toBe(0);
+  });
+
+  it('aborts what is still answering when the grace period ends, and gives it back', async () => {
+    const { inbox, released } = slowInbox([1, 2]);
+    const started: number[] = [];
+    const worker = createWorker({
+      inbox,
+      concurrency: 2,
+      logger: silentLogger,
+      handle: (q, signal) =>
+        new Promise<void>((resolve) => {
+          started.push(q.id);
+          signal.addEventListener('abort', () => resolve());
+        }),
+    });
+    worker.notify();
+    await vi.waitFor(() => expect(started).toEqual([1, 2]));
+    await worker.stop(0);
+    expect(released.sort()).toEqual([1, 2]);
   });
 });
