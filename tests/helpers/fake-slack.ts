@@ -52,11 +52,16 @@ export interface SocketSendOptions {
   retryReason?: string;
   /** How long to wait for the ack (default 5000 ms; Slack itself gives up after 3 s). */
   timeoutMs?: number;
+  /**
+   * Which open connection carries it, in the order they connected (Slack spreads envelopes over an
+   * app's connections); default the newest.
+   */
+  connection?: number;
 }
 
 export interface FakeSocketMode {
-  /** Resolves once a client holds an open connection that has been sent `hello`. */
-  connected(): Promise<void>;
+  /** Resolves once `count` (default 1) connections are open and have been sent `hello`. */
+  connected(count?: number): Promise<void>;
   /** Sends an envelope to the newest connection; resolves with the ack's `payload` (`{}` for a bare ack). */
   send(
     type: 'events_api' | 'slash_commands' | 'interactive',
@@ -557,7 +562,7 @@ export class FakeSlack {
     this.teamId = options.teamId ?? 'T0001';
     this.requiredToken = options.token;
     this.socket = {
-      connected: () => this.socketConnected(),
+      connected: (count) => this.socketConnected(count),
       send: (type, payload, opts) => this.socketSend(type, payload, opts),
       acks: this.acks,
     };
@@ -1219,12 +1224,13 @@ export class FakeSlack {
     this.waiters.notify();
   }
 
-  private openConnection(): WebSocket | undefined {
-    return [...this.connections].reverse().find((ws) => ws.readyState === ws.OPEN);
+  private openConnection(index?: number): WebSocket | undefined {
+    const open = [...this.connections].filter((ws) => ws.readyState === ws.OPEN);
+    return index === undefined ? open.at(-1) : open[index];
   }
 
-  private async socketConnected(): Promise<void> {
-    await this.waitFor(() => this.openConnection(), { what: 'a Socket Mode connection' });
+  private async socketConnected(count = 1): Promise<void> {
+    await this.waitFor(() => this.openConnection(count - 1), { what: `${count} Socket Mode connection(s)` });
   }
 
   private async socketSend(
@@ -1232,7 +1238,9 @@ export class FakeSlack {
     payload: Record<string, unknown>,
     opts: SocketSendOptions = {},
   ): Promise<Record<string, unknown> | undefined> {
-    const ws = await this.waitFor(() => this.openConnection(), { what: 'a Socket Mode connection' });
+    const ws = await this.waitFor(() => this.openConnection(opts.connection), {
+      what: 'a Socket Mode connection',
+    });
     const envelopeId = nextUuid();
     const envelope: Record<string, unknown> = { envelope_id: envelopeId, payload, type };
     if (type === 'events_api') {
