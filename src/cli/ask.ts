@@ -10,11 +10,9 @@ import { loadConfig } from '../config/load.js';
 import { openDocsIndex } from '../docs/search.js';
 import { createLogger } from '../log.js';
 import { createPhrService, linkSecretFrom } from '../phr/service.js';
-import { SqlitePhrStore } from '../phr/store-sqlite.js';
 import { redactSecrets } from '../security/redact.js';
 import { prepareText } from '../security/text-policy.js';
-import { SqliteConversationStore } from '../store/conversation-store-sqlite.js';
-import { openDatabase } from '../store/database.js';
+import { openCliStores } from './open-stores.js';
 import { createTerminalAnswering } from './terminal-answering.js';
 
 /**
@@ -30,10 +28,11 @@ async function ask(question: string): Promise<number> {
     write: (line) => process.stderr.write(`${line}\n`),
   });
   const agent = selectAgent(loadAgents(config.agentsDir), config.agentName);
-  const db = openDatabase(config.databasePath);
+  // The configured database (SQLite or DATABASE_URL): the PHR is recorded where the bot's are.
+  const stores = await openCliStores(config);
   const docs = existsSync(config.docs.indexPath) ? openDocsIndex(config.docs.indexPath) : null;
   try {
-    const phrStore = new SqlitePhrStore(db);
+    const { phrStore, store } = stores;
     const phrService = createPhrService({
       phrStore,
       dataDir: config.dataDir,
@@ -42,7 +41,6 @@ async function ask(question: string): Promise<number> {
       featureChannels: config.featureChannels,
       logger,
     });
-    const store = new SqliteConversationStore(db);
     const conversation = createConversation({
       store,
       claude: createClaude({
@@ -106,7 +104,7 @@ async function ask(question: string): Promise<number> {
     return outcome.state === 'answered' ? 0 : 1;
   } finally {
     docs?.close();
-    db.close();
+    await stores.close();
   }
 }
 

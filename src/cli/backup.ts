@@ -5,11 +5,18 @@ import { backupDatabase } from '../store/database.js';
 
 /**
  * `npm run backup [-- <file>]`: an online, consistent copy of the SQLite database (better-sqlite3's
- * backup API, safe while the bot runs), by default to DATA_DIR/backups/bot-<timestamp>.db.
+ * backup API, safe while the bot runs), by default to DATA_DIR/backups/bot-<timestamp>.db. SQLite
+ * only: with DATABASE_URL set it refuses and points at pg_dump.
  */
 async function backup(target: string | undefined): Promise<string> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env, { requireSlack: false, requireAnthropic: false });
+  if (config.databaseUrl !== undefined) {
+    process.stderr.write(
+      'npm run backup copies the SQLite file; with DATABASE_URL set, back up PostgreSQL with pg_dump\n',
+    );
+    process.exit(1);
+  }
   if (!existsSync(config.databasePath))
     throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

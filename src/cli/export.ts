@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config/load.js';
+import { resolve } from 'node:path';
+import { adrTree } from '../adr/tree.js';
+import { type Config, loadConfig } from '../config/load.js';
 import { feedbackLines } from '../feedback/export.js';
-import { SqliteFeedbackStore } from '../feedback/store-sqlite.js';
+import { phrTree } from '../phr/tree.js';
+import { writeRecordsTree } from '../records/export-tree.js';
 import { redactSecrets } from '../security/redact.js';
-import { openDatabase } from '../store/database.js';
+import { openCliStores, type CliStores as Stores } from './open-stores.js';
 
-const USAGE = 'usage: npm run export -- feedback [--since YYYY-MM-DD]';
+const USAGE = 'usage: npm run export -- feedback [--since YYYY-MM-DD] | npm run export -- records DIR';
 
 function sinceOf(args: readonly string[]): Date {
   const at = args.indexOf('--since');
@@ -21,27 +24,51 @@ function sinceOf(args: readonly string[]): Date {
  * `npm run export -- feedback [--since DATE]`: answers that got feedback, as JSON Lines on stdout
  * (question, answer, sources, votes, comments; redacted), for building evals.
  */
-async function exportFeedback(args: readonly string[]): Promise<number> {
-  if (args[0] !== 'feedback') throw new Error(USAGE);
-  const since = sinceOf(args);
+async function exportFeedback(stores: Stores, args: readonly string[]): Promise<number> {
+  const lines = await feedbackLines(stores.feedback, sinceOf(args), (text) => redactSecrets(text).text);
+  for (const line of lines) process.stdout.write(`${line}\n`);
+  process.stderr.write(`Exported ${lines.length} answers with feedback\n`);
+  return 0;
+}
+
+/**
+ * `npm run export -- records DIR`: every PHR and ADR in the database, as the Spec-Kit Plus tree
+ * (history/prompts/…, history/adr/…) under DIR. Record files there are overwritten; nothing is deleted.
+ * Exits 1 when a record could not be written.
+ */
+async function exportRecords(stores: Stores, dir: string): Promise<number> {
+  const root = resolve(dir);
+  const phrs = phrTree(await stores.phrStore.allPhrs());
+  const adrs = adrTree(await stores.adrs.allAdrs());
+  const result = writeRecordsTree(root, [phrs, adrs]);
+  for (const note of result.renamed) process.stderr.write(`Note: ${note}\n`);
+  for (const problem of result.skipped) process.stderr.write(`Not exported: ${problem}\n`);
+  const [phrCount = 0, adrCount = 0] = result.written;
+  process.stdout.write(`Exported ${phrCount} PHRs and ${adrCount} ADRs to ${root}\n`);
+  return result.skipped.length === 0 ? 0 : 1;
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const command = args[0];
+  const dir = args[1];
+  if (command !== 'feedback' && !(command === 'records' && dir && args.length === 2)) throw new Error(USAGE);
+  if (command === 'feedback') sinceOf(args);
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig(process.env, { requireSlack: false, requireAnthropic: false });
-  if (!existsSync(config.databasePath))
-    throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
-  const db = openDatabase(config.databasePath);
+  const config: Config = loadConfig(process.env, { requireSlack: false, requireAnthropic: false });
+  const stores = await openCliStores(config, { mustExist: true });
   try {
-    const lines = await feedbackLines(new SqliteFeedbackStore(db), since, (text) => redactSecrets(text).text);
-    for (const line of lines) process.stdout.write(`${line}\n`);
-    return lines.length;
+    return command === 'feedback'
+      ? await exportFeedback(stores, args)
+      : await exportRecords(stores, dir ?? '');
   } finally {
-    db.close();
+    await stores.close();
   }
 }
 
-try {
-  const count = await exportFeedback(process.argv.slice(2));
-  process.stderr.write(`Exported ${count} answers with feedback\n`);
-} catch (error) {
-  process.stderr.write(`Export failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`Export failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

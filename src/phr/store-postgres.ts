@@ -74,6 +74,11 @@ export class PostgresPhrStore implements PhrStore {
     return rows[0] && toPhr(rows[0]);
   }
 
+  async allPhrs(): Promise<PhrRow[]> {
+    const { rows } = await this.#pool.query<PhrDbRow>(`SELECT ${COLUMNS} FROM phrs ORDER BY id`);
+    return rows.map(toPhr);
+  }
+
   async phrsForChannel(channelId: string, limit: number): Promise<PhrRow[]> {
     const { rows } = await this.#pool.query<PhrDbRow>(
       `SELECT ${COLUMNS} FROM phrs WHERE channel_id = $1 ORDER BY id DESC LIMIT $2`,

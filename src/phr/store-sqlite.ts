@@ -10,6 +10,7 @@ export class SqlitePhrStore implements PhrStore {
   readonly #maxPhrNumber: Database.Statement;
   readonly #insertPhr: Database.Statement;
   readonly #phrByPublicId: Database.Statement;
+  readonly #allPhrs: Database.Statement;
   readonly #phrsForChannel: Database.Statement;
   readonly #phrsOfUser: Database.Statement;
   readonly #updatePhrMarkdown: Database.Statement;
@@ -36,6 +37,7 @@ export class SqlitePhrStore implements PhrStore {
     const columns =
       'public_id, route, number, stage, title, file_path, channel_id, thread_ts, markdown, created_at';
     this.#phrByPublicId = db.prepare(`SELECT ${columns} FROM phrs WHERE public_id = ?`);
+    this.#allPhrs = db.prepare(`SELECT ${columns} FROM phrs ORDER BY id`);
     this.#phrsForChannel = db.prepare(
       `SELECT ${columns} FROM phrs WHERE channel_id = @channelId ORDER BY id DESC LIMIT @limit`,
     );
@@ -73,6 +75,10 @@ export class SqlitePhrStore implements PhrStore {
   async phr(publicId: string): Promise<PhrRow | undefined> {
     const row = this.#phrByPublicId.get(publicId) as PhrDbRow | undefined;
     return row && toPhr(row);
+  }
+
+  async allPhrs(): Promise<PhrRow[]> {
+    return (this.#allPhrs.all() as PhrDbRow[]).map(toPhr);
   }
 
   async phrsForChannel(channelId: string, limit: number): Promise<PhrRow[]> {

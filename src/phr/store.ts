@@ -88,6 +88,8 @@ export interface PhrStore {
    */
   insertNumbered<T>(route: string, build: (maxStored: number) => { row: NewPhrRow; result: T }): Promise<T>;
   phr(publicId: string): Promise<PhrRow | undefined>;
+  /** Every stored PHR, oldest first (for `npm run export -- records`). */
+  allPhrs(): Promise<PhrRow[]>;
   phrsForChannel(channelId: string, limit: number): Promise<PhrRow[]>;
   /** The newest PHRs of one asker's questions, across channels (for their App Home). */
   phrsOfUser(userId: string, limit: number): Promise<PhrRow[]>;

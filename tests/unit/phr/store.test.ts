@@ -72,6 +72,19 @@ describe.each(BACKENDS)('PhrStore on $name', (backend: Backend) => {
     expect((await phrs.phr(first.publicId))?.markdown).toBe('# edited');
   });
 
+  it('lists every PHR, oldest first, whatever its channel or route', async () => {
+    const phrs = await store();
+    expect(await phrs.allPhrs()).toEqual([]);
+    const first = phrRow({ createdAt: '2026-03-02T00:00:00.000Z' });
+    const second = phrRow({ route: '001-auth', stage: 'plan', channelId: 'C9', filePath: null });
+    const third = phrRow({ createdAt: '2026-01-01T00:00:00.000Z' });
+    for (const row of [first, second, third]) await phrs.insertPhr(row);
+    const all = await phrs.allPhrs();
+    // Oldest stored first (insertion order), not by created_at.
+    expect(all.map((row) => row.publicId)).toEqual([first.publicId, second.publicId, third.publicId]);
+    expect(all[1]).toMatchObject({ route: '001-auth', stage: 'plan', filePath: null, markdown: '# answer' });
+  });
+
   it('deletes PHRs older than a time and returns the files they were written to', async () => {
     const phrs = await store();
     const old = phrRow({ createdAt: '2026-01-01T00:00:00.000Z' });
