@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { PostgresAdrStore } from '../adr/store-postgres.js';
 import type { Config } from '../config/load.js';
-import { PostgresFeedbackStore } from '../feedback/store-postgres.js';
-import { PostgresInboxStore } from '../inbox/store-postgres.js';
 import { postgresRateWindows } from '../inbox/store-rates-postgres.js';
 import type { Logger } from '../log.js';
 import { linkSecretFrom } from '../phr/service.js';
-import { PostgresPhrStore } from '../phr/store-postgres.js';
-import { PostgresConversationStore } from '../store/conversation-store-postgres.js';
 import { closePostgres, openPostgres } from '../store/postgres/connect.js';
 import { migratePostgres } from '../store/postgres/migrate.js';
+import { postgresStores } from '../stores/open.js';
 import type { Storage } from './storage.js';
 
 /**
@@ -35,15 +31,10 @@ export async function openPostgresStorage(
     const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const leaseMs = config.claimLeaseSeconds * 1000;
     logger.info('database: PostgreSQL', { schema_version: version, replica: replicaId });
-    const phrStore = new PostgresPhrStore(pool);
+    const stores = postgresStores(pool, now, { id: replicaId, leaseSeconds: config.claimLeaseSeconds });
     return {
-      kind: 'postgres',
-      inbox: new PostgresInboxStore(pool, { replicaId, leaseSeconds: config.claimLeaseSeconds, now }),
-      store: new PostgresConversationStore(pool, now),
-      phrStore,
-      feedback: new PostgresFeedbackStore(pool, now),
-      adrs: new PostgresAdrStore(pool, now),
-      linkSecret: await linkSecretFrom(phrStore, config.recordsLinkSecret),
+      ...stores,
+      linkSecret: await linkSecretFrom(stores.phrStore, config.recordsLinkSecret),
       rateWindows: postgresRateWindows(pool),
       // Renewed three times per lease, so one slow round trip never costs a claim.
       sharedInbox: { pollMs: Math.min(1_000, leaseMs / 3), renewMs: leaseMs / 3 },

@@ -1,24 +1,11 @@
-import type { AdrStore } from '../adr/store.js';
 import type { Config } from '../config/load.js';
-import type { FeedbackStore } from '../feedback/store.js';
 import type { RateWindows } from '../inbox/admission.js';
-import type { InboxStore } from '../inbox/store.js';
 import type { Logger } from '../log.js';
-import type { PhrStore } from '../phr/store.js';
-import type { ConversationStore } from '../store/conversation-store.js';
+import type { Stores } from '../stores/open.js';
 import { openPostgresStorage } from './storage-postgres.js';
 import { openSqliteStorage } from './storage-sqlite.js';
 
-export interface Storage {
-  /** Which database: the SQLite file (one replica) or PostgreSQL (shared by replicas). */
-  kind: 'sqlite' | 'postgres';
-  inbox: InboxStore;
-  store: ConversationStore;
-  phrStore: PhrStore;
-  /** Votes and comments on answers. */
-  feedback: FeedbackStore;
-  /** ADR suggestions and ADRs. */
-  adrs: AdrStore;
+export interface Storage extends Stores {
   /** Signs record links: RECORDS_LINK_SECRET, or the one generated on first start. */
   linkSecret: Buffer;
   /** Where rate-limit counts live when replicas share them; unset: this process's memory. */

@@ -1,28 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { AdrStore } from '../adr/store.js';
-import { PostgresAdrStore } from '../adr/store-postgres.js';
-import { SqliteAdrStore } from '../adr/store-sqlite.js';
 import type { Config } from '../config/load.js';
-import type { FeedbackStore } from '../feedback/store.js';
-import { PostgresFeedbackStore } from '../feedback/store-postgres.js';
-import { SqliteFeedbackStore } from '../feedback/store-sqlite.js';
-import type { PhrStore } from '../phr/store.js';
-import { PostgresPhrStore } from '../phr/store-postgres.js';
-import { SqlitePhrStore } from '../phr/store-sqlite.js';
-import type { ConversationStore } from '../store/conversation-store.js';
-import { PostgresConversationStore } from '../store/conversation-store-postgres.js';
-import { SqliteConversationStore } from '../store/conversation-store-sqlite.js';
 import { openDatabase } from '../store/database.js';
 import { closePostgres, openPostgres } from '../store/postgres/connect.js';
 import { migratePostgres } from '../store/postgres/migrate.js';
+import { postgresStores, type Stores, sqliteStores } from '../stores/open.js';
 
 /** The stores a command-line tool needs, over the configured database. */
-export interface CliStores {
-  kind: 'sqlite' | 'postgres';
-  store: ConversationStore;
-  phrStore: PhrStore;
-  feedback: FeedbackStore;
-  adrs: AdrStore;
+export interface CliStores extends Stores {
   /** Closes the database; the process can exit after it. */
   close(): Promise<void>;
 }
@@ -38,23 +22,20 @@ export async function openCliStores(
   config: Config,
   options: { mustExist?: boolean } = {},
 ): Promise<CliStores> {
-  if (config.databaseUrl !== undefined) return openPostgresStores(config.databaseUrl);
+  const now = () => new Date();
+  if (config.databaseUrl !== undefined) return openPostgresStores(config.databaseUrl, now);
   if (options.mustExist && !existsSync(config.databasePath))
     throw new Error(`no database at ${config.databasePath} (DATABASE_PATH)`);
   const db = openDatabase(config.databasePath);
   return {
-    kind: 'sqlite',
-    store: new SqliteConversationStore(db),
-    phrStore: new SqlitePhrStore(db),
-    feedback: new SqliteFeedbackStore(db),
-    adrs: new SqliteAdrStore(db),
+    ...sqliteStores(db, now),
     close: async () => {
       db.close();
     },
   };
 }
 
-async function openPostgresStores(url: string): Promise<CliStores> {
+async function openPostgresStores(url: string, now: () => Date): Promise<CliStores> {
   const pool = openPostgres(url, { max: 2 });
   const close = () => closePostgres(pool);
   try {
@@ -63,12 +44,6 @@ async function openPostgresStores(url: string): Promise<CliStores> {
     await close();
     throw error;
   }
-  return {
-    kind: 'postgres',
-    store: new PostgresConversationStore(pool),
-    phrStore: new PostgresPhrStore(pool),
-    feedback: new PostgresFeedbackStore(pool),
-    adrs: new PostgresAdrStore(pool),
-    close,
-  };
+  // A tool claims no questions; the id only names it should it ever touch the inbox.
+  return { ...postgresStores(pool, now, { id: `cli-${process.pid}`, leaseSeconds: 30 }), close };
 }

@@ -82,14 +82,12 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 
   const release = (id: number) =>
-    options.inbox
-      .release(id)
-      .catch((error: unknown) =>
-        options.logger.warn('question not given back; it is answered once its claim runs out', {
-          question_id: id,
-          error,
-        }),
-      );
+    options.inbox.release(id).catch((error: unknown) =>
+      options.logger.warn('question not given back; it is answered once its claim runs out', {
+        question_id: id,
+        error,
+      }),
+    );
 
   const renew = async () => {
     for (const [id, entry] of running) {
