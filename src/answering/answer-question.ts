@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { detectAdrSuggestions } from '../adr/suggestion.js';
 import type { InboxStore, Question } from '../inbox/store.js';
 import type { Logger } from '../log.js';
@@ -24,6 +25,10 @@ export interface AnswerQuestionDeps {
 
 /** At most this many ADR cards for one answer: more would bury the thread. */
 const MAX_ADR_OFFERS = 3;
+
+/** Closing a delivered answer is tried this often, waiting 250 ms, 500 ms, … between tries. */
+const FINISH_ATTEMPTS = 4;
+const FINISH_RETRY_MS = 250;
 
 /**
  * Answers one accepted question where it was asked: finds or opens its thread, reads a thread joined
@@ -140,13 +145,16 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
     // Interrupted by shutdown: leave it `answering`, so the next start answers it again.
     if (signal.aborted) return;
     await partialStored;
-    await deps.inbox.setPartial(question.id, null);
-    await deps.inbox.finish(question.id, {
-      state: outcome.ok ? 'answered' : 'failed',
-      answerTs: outcome.answerTs,
-      error: outcome.ok ? null : outcome.kind,
-    });
-    if (!outcome.ok) return;
+    const closed = await closeAnswered(
+      question.id,
+      {
+        state: outcome.ok ? 'answered' : 'failed',
+        answerTs: outcome.answerTs,
+        error: outcome.ok ? null : outcome.kind,
+      },
+      log,
+    );
+    if (!closed || !outcome.ok) return;
     // After the answer is complete and the question closed: a record can neither delay nor undo it.
     const phr = await deps.phrService.record(
       {
@@ -180,6 +188,33 @@ export function createAnswerQuestion(deps: AnswerQuestionDeps) {
         await port.offerAdr(suggestion, where);
       } catch (error) {
         log.warn('ADR not offered', { error });
+      }
+    }
+  }
+
+  /**
+   * Closes a question whose answer was delivered. The answer is in the thread whatever happens here, so
+   * a failing database is retried rather than turned into "not delivered". False when the question is
+   * not closed by this process: another replica took it over (its answer stands, so this one records
+   * nothing more), or the database stayed unreachable (its partial mark is kept: whoever answers it
+   * again marks this answer as interrupted instead of leaving two unexplained answers).
+   */
+  async function closeAnswered(
+    id: number,
+    outcome: { state: 'answered' | 'failed'; answerTs: string | null; error: string | null },
+    log: Logger,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const closed = await deps.inbox.finish(id, outcome);
+        if (!closed) log.warn('question taken over by another replica; its outcome stands');
+        return closed;
+      } catch (error) {
+        if (attempt >= FINISH_ATTEMPTS) {
+          log.error('answered question not closed', { error });
+          return false;
+        }
+        await delay(FINISH_RETRY_MS * attempt);
       }
     }
   }

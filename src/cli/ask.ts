@@ -66,6 +66,7 @@ async function ask(question: string): Promise<number> {
         setPartial: async () => {},
         finish: async (_id, result) => {
           Object.assign(outcome, result);
+          return true;
         },
       },
       store,

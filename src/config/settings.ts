@@ -82,7 +82,7 @@ export const INTEGER_SETTINGS = {
   DAILY_TOKEN_BUDGET: { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 },
   MAX_QUESTION_CHARS: { min: 500, max: 200_000, fallback: 20_000 },
   RETENTION_DAYS: { min: 0, max: 36_500, fallback: 0 },
-  CLAIM_LEASE_SECONDS: { min: 1, max: 3600, fallback: 30 },
+  CLAIM_LEASE_SECONDS: { min: 5, max: 3600, fallback: 30 },
 } as const satisfies Partial<Record<ConfigVariable, IntegerRange>>;
 
 export type IntegerSetting = keyof typeof INTEGER_SETTINGS;

@@ -36,9 +36,10 @@ const ACCEPT = `
   SELECT EXISTS (SELECT 1 FROM seen) AS fresh_event, (SELECT id FROM inserted) AS id`;
 
 // A question is claimable when it waits, or when the replica answering it let its lease run out
-// (it died or hung). Only the oldest open question of a thread is claimable, so a thread's answers
-// stay in order even when two replicas claim at once; SKIP LOCKED lets them claim different rows
-// without waiting on each other. The lease runs on the database's clock, which all replicas share.
+// (it died or hung). In a thread, only the oldest open question is claimable, and none while another
+// is being answered under a live lease (ids are taken at insert, but replicas may commit out of
+// order), so a thread's answers stay in order and one at a time; SKIP LOCKED lets replicas claim
+// different rows without waiting on each other. Leases run on the database's clock.
 const CLAIM = `
   UPDATE questions SET state = 'answering', attempts = attempts + 1, lease_owner = $1,
                        lease_expires_at = now() + make_interval(secs => $2), updated_at = $3
@@ -46,9 +47,10 @@ const CLAIM = `
     SELECT q.id FROM questions q
     WHERE (q.state = 'pending' OR (q.state = 'answering' AND q.lease_expires_at < now()))
       AND (q.thread_ts IS NULL OR NOT EXISTS (
-        SELECT 1 FROM questions older
-        WHERE older.channel_id = q.channel_id AND older.thread_ts = q.thread_ts AND older.id < q.id
-          AND older.state IN ('pending', 'answering')))
+        SELECT 1 FROM questions other
+        WHERE other.channel_id = q.channel_id AND other.thread_ts = q.thread_ts AND other.id <> q.id
+          AND ((other.id < q.id AND other.state IN ('pending', 'answering'))
+               OR (other.state = 'answering' AND other.lease_expires_at >= now()))))
     ORDER BY q.id
     LIMIT 1
     FOR UPDATE SKIP LOCKED)
@@ -144,30 +146,23 @@ export class PostgresInboxStore implements InboxStore {
     return rows[0] && toQuestion(rows[0]);
   }
 
-  /**
-   * Extends this replica's claim on a question it is answering. False when the claim is gone: the
-   * lease ran out and another replica took the question, so this one must stop answering it.
-   */
-  async renewLease(id: number): Promise<boolean> {
-    const result = await this.#pool.query(
+  async renewLeases(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.#pool.query<{ id: number }>(
       `UPDATE questions SET lease_expires_at = now() + make_interval(secs => $3)
-       WHERE id = $1 AND state = 'answering' AND lease_owner = $2`,
-      [id, this.#replicaId, this.#leaseSeconds],
+       WHERE id = ANY($1::bigint[]) AND state = 'answering' AND lease_owner = $2
+       RETURNING id`,
+      [ids, this.#replicaId, this.#leaseSeconds],
     );
-    return (result.rowCount ?? 0) > 0;
+    return rows.map((row) => row.id);
   }
 
   /**
-   * At start-up. Other replicas may be answering right now, so only questions whose lease has run
-   * out go back in the queue; live claims are left to their replicas.
+   * Nothing to do with several replicas: a question whose lease ran out is claimable as it stands, and
+   * a live claim may belong to a replica that is slow, not dead.
    */
   async requeueInterrupted(): Promise<number> {
-    const result = await this.#pool.query(
-      `UPDATE questions SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
-       WHERE state = 'answering' AND lease_expires_at < now()`,
-      [this.#now().toISOString()],
-    );
-    return result.rowCount ?? 0;
+    return 0;
   }
 
   async release(id: number): Promise<void> {
@@ -178,31 +173,32 @@ export class PostgresInboxStore implements InboxStore {
     );
   }
 
+  // Writes to a question go through only while this replica holds it: after a takeover, the late
+  // writes of the replica that lost it must not touch what the new owner records.
   async setThread(id: number, threadTs: string): Promise<void> {
-    await this.#pool.query('UPDATE questions SET thread_ts = $2, updated_at = $3 WHERE id = $1', [
-      id,
-      threadTs,
-      this.#now().toISOString(),
-    ]);
+    await this.#pool.query(
+      `UPDATE questions SET thread_ts = $2, updated_at = $3
+       WHERE id = $1 AND state = 'answering' AND lease_owner = $4`,
+      [id, threadTs, this.#now().toISOString(), this.#replicaId],
+    );
   }
 
   async setPartial(id: number, partialTs: string | null): Promise<void> {
-    await this.#pool.query('UPDATE questions SET partial_ts = $2, updated_at = $3 WHERE id = $1', [
-      id,
-      partialTs,
-      this.#now().toISOString(),
-    ]);
+    await this.#pool.query(
+      `UPDATE questions SET partial_ts = $2, updated_at = $3
+       WHERE id = $1 AND state = 'answering' AND lease_owner = $4`,
+      [id, partialTs, this.#now().toISOString(), this.#replicaId],
+    );
   }
 
-  /** Closes a question this replica holds; a question another replica took over is left to it. */
   async finish(
     id: number,
     outcome: { state: 'answered' | 'failed'; answerTs?: string | null; error?: string | null },
-  ): Promise<void> {
-    await this.#pool.query(
-      `UPDATE questions SET state = $2, answer_ts = $3, error = $4, updated_at = $5,
+  ): Promise<boolean> {
+    const result = await this.#pool.query(
+      `UPDATE questions SET state = $2, answer_ts = $3, error = $4, updated_at = $5, partial_ts = NULL,
                             lease_owner = NULL, lease_expires_at = NULL
-       WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $6)`,
+       WHERE id = $1 AND state = 'answering' AND lease_owner = $6`,
       [
         id,
         outcome.state,
@@ -212,6 +208,7 @@ export class PostgresInboxStore implements InboxStore {
         this.#replicaId,
       ],
     );
+    return (result.rowCount ?? 0) > 0;
   }
 
   async get(id: number): Promise<Question | undefined> {

@@ -47,7 +47,14 @@ export function postgresRateWindows(pool: PgPool): RateWindows {
       const ids = row?.ids ?? [];
       return {
         undo: async () => {
-          await pool.query('DELETE FROM rate_events WHERE id = ANY($1::bigint[])', [ids]);
+          // Only while no question of that message is stored: the twin whose row counted the message
+          // may lose the race to store it, and the question that won must stay counted.
+          await pool.query(
+            `DELETE FROM rate_events e WHERE e.id = ANY($1::bigint[]) AND NOT EXISTS (
+               SELECT 1 FROM questions q
+               WHERE q.channel_id = split_part(e.message, ' ', 1) AND q.message_key = split_part(e.message, ' ', 2))`,
+            [ids],
+          );
         },
       };
     },

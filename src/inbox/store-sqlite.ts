@@ -86,7 +86,8 @@ export class SqliteInboxStore implements InboxStore {
       'UPDATE questions SET partial_ts = @partialTs, updated_at = @now WHERE id = @id',
     );
     this.#finish = db.prepare(`
-      UPDATE questions SET state = @state, answer_ts = @answerTs, error = @error, updated_at = @now
+      UPDATE questions SET state = @state, answer_ts = @answerTs, error = @error, partial_ts = NULL,
+                           updated_at = @now
       WHERE id = @id`);
     this.#byId = db.prepare('SELECT * FROM questions WHERE id = ?');
     this.#countOpen = db.prepare(
@@ -162,8 +163,10 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   /** One process owns the SQLite file, so a question it is answering stays its own. */
-  async renewLease(id: number): Promise<boolean> {
-    return (await this.get(id))?.state === 'answering';
+  async renewLeases(ids: readonly number[]): Promise<number[]> {
+    const held: number[] = [];
+    for (const id of ids) if ((await this.get(id))?.state === 'answering') held.push(id);
+    return held;
   }
 
   async release(id: number): Promise<void> {
@@ -185,14 +188,15 @@ export class SqliteInboxStore implements InboxStore {
   async finish(
     id: number,
     outcome: { state: 'answered' | 'failed'; answerTs?: string | null; error?: string | null },
-  ): Promise<void> {
-    this.#finish.run({
+  ): Promise<boolean> {
+    const result = this.#finish.run({
       id,
       state: outcome.state,
       answerTs: outcome.answerTs ?? null,
       error: outcome.error ?? null,
       now: this.#now().toISOString(),
     });
+    return result.changes > 0;
   }
 
   async get(id: number): Promise<Question | undefined> {

@@ -66,13 +66,14 @@ export interface InboxStore {
    */
   claimNext(): Promise<Question | undefined>;
   /**
-   * Extends this process's claim on a question it is answering. False when the claim is gone (another
-   * replica took the question over after the lease ran out): this process must stop answering it.
+   * Extends this process's claims on questions it is answering; returns the ids it still holds. One
+   * missing was taken over by another replica after its lease ran out (or was closed meanwhile).
    */
-  renewLease(id: number): Promise<boolean>;
+  renewLeases(ids: readonly number[]): Promise<number[]>;
   /**
    * At start-up: questions that were being answered when their process stopped go back in the queue.
-   * With several replicas only those whose lease ran out: the others are still being answered.
+   * With several replicas nothing is done: a question whose lease ran out is claimable as it is, and a
+   * live claim belongs to a replica that is still answering.
    */
   requeueInterrupted(): Promise<number>;
   /**
@@ -83,10 +84,14 @@ export interface InboxStore {
   setThread(id: number, threadTs: string): Promise<void>;
   /** The first Slack message of an answer in progress, so a restart can mark it as interrupted. */
   setPartial(id: number, partialTs: string | null): Promise<void>;
+  /**
+   * Closes a question (its partial answer is then complete, so the mark is cleared). False when this
+   * process no longer held it: another replica took it over, and its outcome stands.
+   */
   finish(
     id: number,
     outcome: { state: 'answered' | 'failed'; answerTs?: string | null; error?: string | null },
-  ): Promise<void>;
+  ): Promise<boolean>;
   get(id: number): Promise<Question | undefined>;
   openCount(): Promise<number>;
   /** Answered or failed questions (and their text) older than `before`; open ones are kept. */

@@ -55,6 +55,7 @@ export function createWorker(options: WorkerOptions): Worker {
       })
       .finally(() => {
         running.delete(question.id);
+        settled.delete(question.id);
         worker.notify();
       });
     running.set(question.id, { done, abort });
@@ -89,17 +90,30 @@ export function createWorker(options: WorkerOptions): Worker {
       }),
     );
 
+  /** Claims lost or given up already, so they are not asked about again. */
+  const settled = new Set<number>();
+  let renewing = false;
   const renew = async () => {
-    for (const [id, entry] of running) {
-      const held = await options.inbox.renewLease(id).catch((error: unknown) => {
-        // A database hiccup is not a lost claim: the next renewal may well succeed before the lease ends.
-        options.logger.warn('claim not renewed', { question_id: id, error });
-        return true;
-      });
-      if (held || entry.abort.signal.aborted) continue;
-      options.logger.warn('claim lost to another replica; this answer stops here', { question_id: id });
-      entry.abort.abort();
+    if (renewing) return;
+    renewing = true;
+    try {
+      const ids = [...running.keys()].filter((id) => !settled.has(id));
+      const held = new Set(await options.inbox.renewLeases(ids));
+      for (const id of ids) if (!held.has(id)) await notHeld(id);
+    } catch (error) {
+      // A database hiccup is not a lost claim: the next renewal may well succeed before the lease ends.
+      options.logger.warn('claims not renewed', { in_flight: running.size, error });
+    } finally {
+      renewing = false;
     }
+  };
+  /** An answer whose claim was not renewed: closed by its own answer meanwhile, or taken over. */
+  const notHeld = async (id: number) => {
+    settled.add(id);
+    const state = (await options.inbox.get(id))?.state;
+    if (state === 'answered' || state === 'failed') return;
+    options.logger.warn('claim lost to another replica; this answer stops here', { question_id: id });
+    running.get(id)?.abort.abort();
   };
   const timers = options.shared
     ? [

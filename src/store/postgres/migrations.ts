@@ -200,4 +200,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE rate_events ADD COLUMN message TEXT NOT NULL DEFAULT '';
   CREATE UNIQUE INDEX rate_events_once ON rate_events (key, message);
   `,
+  `
+  -- The claim's thread check looks up a thread's open questions on every claim, once a second per
+  -- replica: without this it would read every question ever asked in the channel.
+  CREATE INDEX questions_open_by_thread ON questions (channel_id, thread_ts, id)
+    WHERE state IN ('pending', 'answering');
+  `,
 ];

@@ -50,7 +50,7 @@ describe('two replicas on one PostgreSQL', () => {
     const database = await freshDatabase();
     onTestFinished(database.drop);
     // Both start at once against an empty database: the migration runs once, under its lock.
-    const shared = { DATABASE_URL: database.url, CLAIM_LEASE_SECONDS: '2' };
+    const shared = { DATABASE_URL: database.url, CLAIM_LEASE_SECONDS: '5' };
     const a = startChild(childEnv(slack, anthropic, tempDir(), { ...shared, MAX_CONCURRENT_ANSWERS: '1' }));
     const b = startChild(childEnv(slack, anthropic, tempDir(), { ...shared, MAX_CONCURRENT_ANSWERS: '3' }));
     const urls = [`http://127.0.0.1:${await a.started}`, `http://127.0.0.1:${await b.started}`];

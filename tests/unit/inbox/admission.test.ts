@@ -120,6 +120,26 @@ describe('admission on PostgreSQL', () => {
     );
     expect(rows[0]?.n).toBe(3);
   });
+
+  it('keeps the count of a stored question when the twin that counted it is dropped', async () => {
+    const database = await migratedDatabase();
+    cleanup.push(database.close);
+    const admission = createAdmission({ ...LIMITS, windows: postgresRateWindows(database.pool) });
+    // The twin's check came first and counted the message; then the other delivery stored it.
+    const twin = await ask(admission, ada, '1.1');
+    await database.pool.query(
+      `INSERT INTO questions (source, team_id, channel_id, message_key, user_id, text, created_at, updated_at)
+       VALUES ('mention', 'T1', 'C1', '1.1', 'U1', 'q', 'x', 'x')`,
+    );
+    await twin.uncount();
+    const { rows } = await database.pool.query('SELECT count(*)::int AS n FROM rate_events');
+    expect(rows[0]?.n).toBe(2);
+    // A question that was never stored gives its count back.
+    const failed = await ask(admission, ada, '1.2');
+    await failed.uncount();
+    const after = await database.pool.query('SELECT count(*)::int AS n FROM rate_events');
+    expect(after.rows[0]?.n).toBe(2);
+  });
 });
 
 describe('admission with memory counts', () => {

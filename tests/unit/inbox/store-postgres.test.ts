@@ -76,18 +76,22 @@ describe('PostgresInboxStore with two replicas', () => {
     expect((await a.claimNext())?.id).toBe(accepted.id);
     await a.setPartial(accepted.id, '1.5');
     // While a renews, b cannot have it.
-    expect(await a.renewLease(accepted.id)).toBe(true);
+    expect(await a.renewLeases([accepted.id])).toEqual([accepted.id]);
     expect(await b.claimNext()).toBeUndefined();
 
     await leasesRunOut(database);
     const taken = await b.claimNext();
     expect(taken).toMatchObject({ id: accepted.id, attempts: 2, partialTs: '1.5' });
     // a comes back: its claim is gone, and its late finish does not overwrite b's work.
-    expect(await a.renewLease(accepted.id)).toBe(false);
-    await a.finish(accepted.id, { state: 'failed', error: 'late' });
-    expect((await b.get(accepted.id))?.state).toBe('answering');
-    await b.finish(accepted.id, { state: 'answered', answerTs: '1.6' });
-    expect((await a.get(accepted.id))?.state).toBe('answered');
+    expect(await a.renewLeases([accepted.id])).toEqual([]);
+    // Nothing a writes any more reaches the question: not its mark, not its outcome.
+    await a.setPartial(accepted.id, null);
+    expect(await a.finish(accepted.id, { state: 'failed', error: 'late' })).toBe(false);
+    expect(await b.get(accepted.id)).toMatchObject({ state: 'answering', partialTs: '1.5' });
+    expect(await b.finish(accepted.id, { state: 'answered', answerTs: '1.6' })).toBe(true);
+    // Once b has closed it, a's late finish still changes nothing.
+    expect(await a.finish(accepted.id, { state: 'failed', error: 'later' })).toBe(false);
+    expect(await a.get(accepted.id)).toMatchObject({ state: 'answered', partialTs: null });
   });
 
   it('lets a replica give back only its own claims', async () => {
@@ -101,14 +105,27 @@ describe('PostgresInboxStore with two replicas', () => {
     expect((await b.claimNext())?.id).toBe(accepted.id);
   });
 
-  it('requeues at start-up only the questions whose lease ran out', async () => {
+  it('leaves claims alone at start-up: a question whose lease ran out is claimable as it stands', async () => {
     const { database, a, b } = await replicas();
     await a.accept(null, question('1.1'));
     await a.claimNext();
-    expect(await b.requeueInterrupted()).toBe(0);
     await leasesRunOut(database);
-    expect(await b.requeueInterrupted()).toBe(1);
+    expect(await b.requeueInterrupted()).toBe(0);
     expect((await b.claimNext())?.messageKey).toBe('1.1');
+  });
+
+  it('answers one question of a thread at a time even when a later one was stored first', async () => {
+    const { database, a, b } = await replicas();
+    // Replicas commit out of order: the thread's second question is claimed before the first is visible.
+    await a.accept(null, question('2.2', 'THREAD'));
+    expect((await a.claimNext())?.messageKey).toBe('2.2');
+    await database.pool.query(
+      `INSERT INTO questions (id, source, team_id, channel_id, message_key, thread_ts, user_id, text, created_at, updated_at)
+       VALUES (0, 'mention', 'T1', 'C1', '2.1', 'THREAD', 'U1', 'q', 'x', 'x')`,
+    );
+    expect(await b.claimNext()).toBeUndefined();
+    await leasesRunOut(database);
+    expect((await b.claimNext())?.messageKey).toBe('2.1');
   });
 
   it('keeps a thread in order when its first question is taken over', async () => {

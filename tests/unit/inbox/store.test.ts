@@ -83,7 +83,8 @@ describe.each(BACKENDS)('InboxStore on $name', (backend) => {
     await store.setPartial(accepted.id, '1700000001.000100');
     expect(claimed?.attempts).toBe(1);
     await stopped();
-    expect(await store.requeueInterrupted()).toBe(1);
+    // SQLite puts it back at start; with PostgreSQL a question whose lease ran out is claimable as it is.
+    expect(await store.requeueInterrupted()).toBe(backend.name === 'sqlite' ? 1 : 0);
     const again = await store.claimNext();
     expect(again).toMatchObject({ id: accepted.id, attempts: 2, partialTs: '1700000001.000100' });
     await store.finish(accepted.id, { state: 'answered', answerTs: '1700000001.000100' });
@@ -130,11 +131,12 @@ describe.each(BACKENDS)('InboxStore on $name', (backend) => {
     const store = await open();
     const accepted = await store.accept('Ev1', question());
     if (!accepted.accepted) throw new Error('not accepted');
-    expect(await store.renewLease(accepted.id)).toBe(false);
+    expect(await store.renewLeases([accepted.id])).toEqual([]);
     await store.claimNext();
-    expect(await store.renewLease(accepted.id)).toBe(true);
-    await store.finish(accepted.id, { state: 'answered' });
-    expect(await store.renewLease(accepted.id)).toBe(false);
+    expect(await store.renewLeases([accepted.id])).toEqual([accepted.id]);
+    expect(await store.finish(accepted.id, { state: 'answered' })).toBe(true);
+    expect(await store.renewLeases([accepted.id])).toEqual([]);
+    expect(await store.renewLeases([])).toEqual([]);
   });
 });
 

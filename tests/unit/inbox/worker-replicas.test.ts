@@ -77,7 +77,7 @@ describe('workers of two replicas on one PostgreSQL', () => {
     });
     await vi.waitFor(() => expect(a.started).toHaveLength(1));
     // a hangs (nothing it sends reaches the database) long enough for its lease to run out.
-    const renew = vi.spyOn(a.inbox, 'renewLease').mockRejectedValue(new Error('connection lost'));
+    const renew = vi.spyOn(a.inbox, 'renewLeases').mockRejectedValue(new Error('connection lost'));
     const claim = vi.spyOn(a.inbox, 'claimNext').mockRejectedValue(new Error('connection lost'));
     const b = replica(database.url, 'replica-b');
     // (Repeated, because a renewal a sent just before it hung may still land after the first expiry.)
@@ -110,7 +110,7 @@ describe('workers of two replicas on one PostgreSQL', () => {
       text: 'q',
     });
     await vi.waitFor(() => expect(a.started).toHaveLength(1));
-    const renew = vi.spyOn(a.inbox, 'renewLease').mockRejectedValue(new Error('connection lost'));
+    const renew = vi.spyOn(a.inbox, 'renewLeases').mockRejectedValue(new Error('connection lost'));
     await database.pool.query("UPDATE questions SET lease_expires_at = now() - interval '1 second'");
     // a's own poll claims it back (attempts goes up), and the answer already running carries on.
     await vi.waitFor(async () => {
@@ -120,6 +120,58 @@ describe('workers of two replicas on one PostgreSQL', () => {
     renew.mockRestore();
     expect(a.started).toHaveLength(1);
     expect(a.aborted).toEqual([]);
-    expect(await a.inbox.renewLease(a.started[0]?.id ?? 0)).toBe(true);
+    expect(await a.inbox.renewLeases([a.started[0]?.id ?? 0])).toEqual([a.started[0]?.id]);
+  });
+
+  it('do not take an answer that closed its own question, and is still posting its record, for a lost claim', async () => {
+    const database = await migratedDatabase();
+    cleanup.push(database.close);
+    const pool = openPostgres(database.url);
+    const inbox = new PostgresInboxStore(pool, { replicaId: 'replica-a', leaseSeconds: 30 });
+    const warnings: string[] = [];
+    let renewals = 0;
+    const renewLeases = inbox.renewLeases.bind(inbox);
+    inbox.renewLeases = async (ids) => {
+      renewals++;
+      return renewLeases(ids);
+    };
+    let aborted = false;
+    let closed = false;
+    const worker = createWorker({
+      inbox,
+      concurrency: 1,
+      logger: {
+        ...silentLogger,
+        warn: (message: string) => void warnings.push(message),
+      } as typeof silentLogger,
+      shared: { pollMs: 10, renewMs: 10 },
+      handle: async (question, signal) => {
+        signal.addEventListener('abort', () => {
+          aborted = true;
+        });
+        await inbox.finish(question.id, { state: 'answered' });
+        closed = true;
+        // The record and the ADR cards are still being posted while renewals come round.
+        const seen = renewals;
+        await vi.waitFor(() => expect(renewals).toBeGreaterThan(seen + 2));
+      },
+    });
+    cleanup.push(async () => {
+      await worker.stop(0);
+      await closePostgres(pool);
+    });
+    await inbox.accept(null, {
+      source: 'mention',
+      teamId: 'T1',
+      channelId: 'C1',
+      messageKey: '1.1',
+      threadTs: '1.1',
+      userId: 'U1',
+      text: 'q',
+    });
+    worker.notify();
+    await vi.waitFor(() => expect(closed && worker.inFlight === 0).toBe(true));
+    expect(aborted).toBe(false);
+    expect(warnings).toEqual([]);
   });
 });
