@@ -51,6 +51,8 @@ export interface SetupResult {
   drainMs: number;
   drainTimedOut: boolean;
   answersPerSecond: number;
+  /** Model requests made while the burst was being acked (answers streaming next to the acks). */
+  modelRequestsWhileAcking: number;
   answers: AnswerCheck & {
     expected: number;
     modelRequests: number;
@@ -192,6 +194,7 @@ async function burstAndDrain(
     notes: fakes.stamps.ephemerals,
   };
   const { merged, perReplicaOk } = await fireSpread(load, bots, bodies.burst, config.connections);
+  const modelWhileAcking = fakes.anthropic.requests.length - from.model;
   // The acks are measured; the rest of the answers may come as fast as the bots take them.
   fakes.setDelay(config.drainTokenDelayMs);
   const acks = stats(merged);
@@ -219,6 +222,7 @@ async function burstAndDrain(
     check: exactlyOnce(fakes, bodies.channels, bodies.threadOf, from.stops),
     modelRequests: fakes.anthropic.requests.slice(from.model).filter((r) => r.path === '/v1/messages').length,
     privateNotes: fakes.stamps.ephemerals - from.notes,
+    modelWhileAcking,
   };
 }
 
@@ -253,6 +257,7 @@ async function runSetup(plan: SetupPlan, index: number, context: Context): Promi
     drainMs: run.drainMs,
     drainTimedOut: run.drained.timedOut,
     answersPerSecond,
+    modelRequestsWhileAcking: run.modelWhileAcking,
     answers: {
       ...run.check,
       expected: config.events,

@@ -386,6 +386,15 @@ function replicasRows(replicas: ReplicasResults): Row[] {
     },
     {
       part,
+      measure: 'burst acked in · answers started while acking',
+      value: side(
+        (setup) => `${fixed(setup.acks.durationMs / 1000, 1)} s, ${count(setup.modelRequestsWhileAcking)}`,
+      ),
+      target: '',
+      result: '',
+    },
+    {
+      part,
       measure: 'answers/s while draining (first model request -> last stopStream)',
       value: side((setup) =>
         setup.drainTimedOut
@@ -510,7 +519,7 @@ async function main(): Promise<number> {
       const replicas = await runReplicas(
         {
           events: envInt('BENCH_REPLICAS_EVENTS', 600, 1),
-          threads: envInt('BENCH_REPLICAS_THREADS', 50, 1),
+          threads: envInt('BENCH_REPLICAS_THREADS', 100, 1),
           connections: envInt('BENCH_CONNECTIONS', 40, 2),
           warmup: envInt('BENCH_REPLICAS_WARMUP', 40, 1),
           burstTokenDelayMs: envInt('BENCH_BURST_TOKEN_DELAY_MS', 20),
