@@ -1,6 +1,6 @@
 // The replicas part's pieces: the fakes, bot replicas as child processes, the load spread over them, the
 // question states read from their database (SQLite or PostgreSQL), and the exactly-once check.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { closePostgres, openPostgres } from '../src/store/postgres/connect.js';
@@ -268,4 +268,37 @@ export function exactlyOnce(
     if (modelOnce && list.length === 1 && rightThread && oneStop) check.answeredExactlyOnce++;
   }
   return check;
+}
+
+/** Fields 14 and 15 of /proc/<pid>/stat (utime, stime) and field 4 (ppid); undefined once it is gone. */
+function procStat(pid: number): { ppid: number; ticks: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU milliseconds used so far by each process of `roots` and its direct children (PostgreSQL's backends
+ * are children of the postmaster); a child that exited inside a window is not counted. USER_HZ is 100.
+ */
+export function treeCpuMs(roots: number[]): number {
+  const wanted = new Set(roots);
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = procStat(pid);
+    if (stat && (wanted.has(pid) || wanted.has(stat.ppid))) ticks += stat.ticks;
+  }
+  return ticks * 10;
+}
+
+/** The postmaster's pid, from the first line of postmaster.pid in the data folder. */
+export function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }

@@ -21,11 +21,13 @@ import {
   type Fakes,
   fireSpread,
   postgresCounter,
+  postmasterPid,
   type QuestionCounter,
   refreshBodies,
   sqliteCounter,
   startBot,
   startFakes,
+  treeCpuMs,
   waitDrained,
 } from './replica-fleet.js';
 
@@ -51,6 +53,8 @@ export interface SetupResult {
   drainMs: number;
   drainTimedOut: boolean;
   answersPerSecond: number;
+  /** CPU seconds during the burst and its drain: all bots, the PostgreSQL server, the bench (fakes), the load generator. */
+  cpuSeconds: { bots: number; postgres: number; bench: number; load: number };
   /** Model requests made while the burst was being acked (answers streaming next to the acks). */
   modelRequestsWhileAcking: number;
   answers: AnswerCheck & {
@@ -173,6 +177,27 @@ async function openSetup(plan: SetupPlan, index: number, context: Context) {
   return { bots, counter };
 }
 
+/** Starts counting CPU time; the returned function gives the seconds used since, per group. */
+function cpuMeter(bots: Bot[], context: Context) {
+  const postmaster = postmasterPid(context.postgres.dataDir);
+  const read = () => ({
+    bots: treeCpuMs(bots.map((bot) => bot.child.pid)),
+    postgres: treeCpuMs([postmaster]),
+    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    load: treeCpuMs(context.load.pid ? [context.load.pid] : []),
+  });
+  const before = read();
+  return () => {
+    const after = read();
+    return {
+      bots: (after.bots - before.bots) / 1000,
+      postgres: (after.postgres - before.postgres) / 1000,
+      bench: (after.bench - before.bench) / 1000,
+      load: (after.load - before.load) / 1000,
+    };
+  };
+}
+
 /** Warm-up (drained at the model's pace), then the measured burst and its drain. */
 async function burstAndDrain(
   plan: SetupPlan,
@@ -193,6 +218,7 @@ async function burstAndDrain(
     model: fakes.anthropic.requests.length,
     notes: fakes.stamps.ephemerals,
   };
+  const cpu = cpuMeter(bots, context);
   const { merged, perReplicaOk } = await fireSpread(load, bots, bodies.burst, config.connections);
   const modelWhileAcking = fakes.anthropic.requests.length - from.model;
   // The acks are measured; the rest of the answers may come as fast as the bots take them.
@@ -204,6 +230,7 @@ async function burstAndDrain(
   );
   const deadline = merged.startedAt + config.drainTimeoutMs;
   const drained = await waitDrained(counter, bodies.burstPrefix, acks.ok200, deadline);
+  const cpuSeconds = cpu();
   const lastStop = fakes.stamps.stopStreams
     .slice(from.stops)
     .reduce((latest, stop) => Math.max(latest, stop.at), 0);
@@ -223,6 +250,7 @@ async function burstAndDrain(
     modelRequests: fakes.anthropic.requests.slice(from.model).filter((r) => r.path === '/v1/messages').length,
     privateNotes: fakes.stamps.ephemerals - from.notes,
     modelWhileAcking,
+    cpuSeconds,
   };
 }
 
@@ -258,6 +286,7 @@ async function runSetup(plan: SetupPlan, index: number, context: Context): Promi
     drainTimedOut: run.drained.timedOut,
     answersPerSecond,
     modelRequestsWhileAcking: run.modelWhileAcking,
+    cpuSeconds: run.cpuSeconds,
     answers: {
       ...run.check,
       expected: config.events,

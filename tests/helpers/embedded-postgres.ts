@@ -18,6 +18,8 @@ export interface PostgresServer {
 
 export interface RunningPostgres {
   server: PostgresServer;
+  /** The data folder (its postmaster.pid names the server process). */
+  dataDir: string;
   /** Stops the server and removes its folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -84,7 +86,7 @@ export async function startEmbeddedPostgres(prefix = 'fastapi-pg-'): Promise<Run
     await stop();
     throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${log.join('')}`);
   }
-  return { server: { socketDir, port: PORT, user: 'postgres', password }, stop };
+  return { server: { socketDir, port: PORT, user: 'postgres', password }, dataDir, stop };
 }
 
 /** start() waits for a log line that may never come; a hung server must fail, not stall. */
