@@ -406,10 +406,10 @@ function replicasRows(replicas: ReplicasResults): Row[] {
     },
     {
       part,
-      measure: '  CPU s in burst + drain: bots · PostgreSQL · bench (the fakes) · load',
+      measure: '  CPU s in burst + drain: bots / PostgreSQL / bench (the fakes) / load',
       value: side((setup) => {
         const cpu = setup.cpuSeconds;
-        return `${fixed(cpu.bots, 1)} · ${fixed(cpu.postgres, 1)} · ${fixed(cpu.bench, 1)} · ${fixed(cpu.load, 1)}`;
+        return `${fixed(cpu.bots, 1)} / ${fixed(cpu.postgres, 1)} / ${fixed(cpu.bench, 1)} / ${fixed(cpu.load, 1)}`;
       }),
       target: '',
       result: '',
