@@ -17,7 +17,7 @@ import type { EvalReport } from '../src/docs/eval.js';
 import { type DocsResults, runDocs } from './docs.js';
 import { type LiveResults, runLive } from './live.js';
 import type { CpuShare } from './processes.js';
-import { type ReplicasResults, runReplicas } from './replicas.js';
+import { type ReplicasResults, runReplicas, type SetupResult } from './replicas.js';
 import { runStorage, type StorageResults } from './storage.js';
 
 interface Row {
@@ -350,16 +350,17 @@ function historyRows(history: HistoryBudgetResults): Row[] {
   ];
 }
 
+/** Part 6's check: one model request, one answer and no refusal per question of the setup. */
+const answeredOnce = ({ answers }: SetupResult) =>
+  answers.answeredExactlyOnce === answers.expected &&
+  answers.modelRequests === answers.expected &&
+  answers.privateNotes === 0;
+
 function replicasRows(replicas: ReplicasResults): Row[] {
   const { setups, config } = replicas;
-  const side = (value: (setup: ReplicasResults['setups'][number]) => string) => setups.map(value).join(' · ');
+  const side = (value: (setup: SetupResult) => string) => setups.map(value).join(' · ');
   const part = '6 replicas';
-  const everyOnce = setups.every(
-    (setup) =>
-      setup.answers.answeredExactlyOnce === setup.answers.expected &&
-      setup.answers.modelRequests === setup.answers.expected &&
-      setup.answers.privateNotes === 0,
-  );
+  const everyOnce = setups.every((setup) => answeredOnce(setup));
   return [
     {
       part,
