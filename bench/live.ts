@@ -144,14 +144,14 @@ const BARE_USER = 'UX0001';
 // CHANNEL_QUESTIONS_PER_HOUR (default 120) per channel. The bench keeps the bot's defaults and spreads its
 // traffic like a busy workspace would (12 questions per person, 60 per channel), so every question is
 // accepted and the limit checks stay on the measured path.
-const PER_USER = 12;
-const PER_CHANNEL = 60;
+export const PER_USER = 12;
+export const PER_CHANNEL = 60;
 
-function ids(prefix: string, count: number): string[] {
+export function ids(prefix: string, count: number): string[] {
   return Array.from({ length: Math.max(1, count) }, (_, i) => `${prefix}${String(i + 1).padStart(4, '0')}`);
 }
 
-function pick(list: readonly string[], index: number): string {
+export function pick(list: readonly string[], index: number): string {
   return list[index % list.length] ?? list[0] ?? '';
 }
 const MARKER = /\b([QWS]ID\d{6})\b/g;
@@ -169,19 +169,19 @@ const QUESTIONS = [
   'how should we structure error responses so clients can branch on a code?',
 ];
 
-function marker(prefix: 'QID' | 'WID' | 'SID', n: number): string {
+export function marker(prefix: 'QID' | 'WID' | 'SID', n: number): string {
   return `${prefix}${String(n).padStart(6, '0')}`;
 }
 
 /** The question a request to the model is about: the last marker in its last user message. */
-function lastMarker(text: string): string | undefined {
+export function lastMarker(text: string): string | undefined {
   let found: string | undefined;
   for (const match of text.matchAll(MARKER)) found = match[1];
   return found;
 }
 
 /** A plausible answer (~600 characters with a code block); its first line names the question. */
-function burstAnswer(id: string): string {
+export function burstAnswer(id: string): string {
   return [
     `Answer for ${id}: use keyset pagination instead of OFFSET.`,
     '',
@@ -204,7 +204,7 @@ function burstAnswer(id: string): string {
 }
 
 /** `text` cut into pieces of `size` code points, one text_delta each. */
-function piecesOf(text: string, size: number): string[] {
+export function piecesOf(text: string, size: number): string[] {
   const points = Array.from(text);
   const pieces: string[] = [];
   for (let i = 0; i < points.length; i += size) pieces.push(points.slice(i, i + size).join(''));
@@ -219,7 +219,7 @@ function streamAnswer(id: string): string {
   );
 }
 
-function mentionBody(o: {
+export function mentionBody(o: {
   id: string;
   n: number;
   user: string;
@@ -242,7 +242,7 @@ function mentionBody(o: {
   return JSON.stringify(envelope);
 }
 
-function stats(result: LoadResult): RunStats {
+export function stats(result: LoadResult): RunStats {
   const statuses: Record<string, number> = {};
   for (const status of result.statuses) statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
   const ok = result.latenciesMs.filter((_, i) => result.statuses[i] === 200);
@@ -259,7 +259,7 @@ function stats(result: LoadResult): RunStats {
 }
 
 /** Arrival times of the Web API calls that matter here, keyed so answers can be matched to questions. */
-class SlackStamps {
+export class SlackStamps {
   /** `${channel}/${thread_ts}` → when the first streamed text of an answer arrived. */
   readonly firstText = new Map<string, number>();
   readonly stopStreams: { channel: string; ts: string; at: number }[] = [];
@@ -289,7 +289,7 @@ class SlackStamps {
  * FakeSlack records every Web API call with `calls.push()` as soon as the request body is parsed, before
  * answering. Wrapping that one array's push gives arrival times without editing tests/helpers.
  */
-function stampCalls(slack: FakeSlack, stamps: SlackStamps): void {
+export function stampCalls(slack: FakeSlack, stamps: SlackStamps): void {
   const calls = slack.calls;
   const push = calls.push.bind(calls);
   calls.push = (...items: RecordedCall[]): number => {
@@ -299,7 +299,7 @@ function stampCalls(slack: FakeSlack, stamps: SlackStamps): void {
   };
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number, everyMs = 5): Promise<boolean> {
+export async function waitUntil(check: () => boolean, timeoutMs: number, everyMs = 5): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) return false;

