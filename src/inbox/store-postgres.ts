@@ -36,7 +36,8 @@ const ACCEPT = `
   SELECT EXISTS (SELECT 1 FROM seen) AS fresh_event, (SELECT id FROM inserted) AS id`;
 
 // A question is claimable when it waits, or when the replica answering it let its lease run out
-// (it died or hung). In a thread, only the oldest open question is claimable, and none while another
+// (it died or hung). In a thread, only the first open question in Slack's order (message ts, which
+// the prompt sorts by; deliveries may arrive out of it) is claimable, and none while another
 // is being answered under a live lease (ids are taken at insert, but replicas may commit out of
 // order), so a thread's answers stay in order and one at a time; SKIP LOCKED lets replicas claim
 // different rows without waiting on each other. Leases run on the database's clock.
@@ -49,7 +50,8 @@ const CLAIM = `
       AND (q.thread_ts IS NULL OR NOT EXISTS (
         SELECT 1 FROM questions other
         WHERE other.channel_id = q.channel_id AND other.thread_ts = q.thread_ts AND other.id <> q.id
-          AND ((other.id < q.id AND other.state IN ('pending', 'answering'))
+          AND (((other.message_key COLLATE "C", other.id) < (q.message_key COLLATE "C", q.id)
+                AND other.state IN ('pending', 'answering'))
                OR (other.state = 'answering' AND other.lease_expires_at >= now()))))
     ORDER BY q.id
     LIMIT 1

@@ -62,15 +62,18 @@ export class SqliteInboxStore implements InboxStore {
       VALUES (@source, @teamId, @channelId, @messageKey, @threadTs, @userId, @userTeamId, @text, @responseUrl,
               @now, @now)
       ON CONFLICT (channel_id, message_key) DO NOTHING`);
-    // One question per thread at a time, oldest first: answers in a thread must see the ones before.
+    // One question per thread at a time, in Slack's order (message ts, which is what the prompt sorts
+    // by; deliveries may arrive out of it): answers in a thread must see the ones before.
     this.#claimNext = db.prepare(`
       UPDATE questions SET state = 'answering', attempts = attempts + 1, updated_at = @now
       WHERE id = (
         SELECT q.id FROM questions q
         WHERE q.state = 'pending'
           AND (q.thread_ts IS NULL OR NOT EXISTS (
-            SELECT 1 FROM questions busy
-            WHERE busy.state = 'answering' AND busy.channel_id = q.channel_id AND busy.thread_ts = q.thread_ts))
+            SELECT 1 FROM questions other
+            WHERE other.channel_id = q.channel_id AND other.thread_ts = q.thread_ts AND other.id <> q.id
+              AND (other.state = 'answering'
+                   OR (other.state = 'pending' AND (other.message_key, other.id) < (q.message_key, q.id)))))
         ORDER BY q.id LIMIT 1)
       RETURNING *`);
     this.#requeueInterrupted = db.prepare(

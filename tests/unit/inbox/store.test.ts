@@ -75,6 +75,17 @@ describe.each(BACKENDS)('InboxStore on $name', (backend) => {
     expect(await store.claimNext()).toBeUndefined();
   });
 
+  it("answers a thread's questions in Slack's order when they were delivered out of it", async () => {
+    const store = await open();
+    await store.accept('Ev1', question({ messageKey: '1.3', threadTs: 'T' }));
+    await store.accept('Ev2', question({ messageKey: '1.2', threadTs: 'T' }));
+    const first = await store.claimNext();
+    expect(first?.messageKey).toBe('1.2');
+    expect(await store.claimNext()).toBeUndefined();
+    await store.finish(first?.id ?? 0, { state: 'answered' });
+    expect((await store.claimNext())?.messageKey).toBe('1.3');
+  });
+
   it('puts questions interrupted by a stop back in the queue, keeping their partial answer ts', async () => {
     const { store, stopped } = await inboxOn(backend);
     const accepted = await store.accept('Ev1', question());
