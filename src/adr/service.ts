@@ -14,7 +14,7 @@ import {
 } from '../records/documents.js';
 import { newPublicId, recordUrl } from '../records/links.js';
 import { updateMirror } from '../records/mirror.js';
-import { createNumberedFile, FolderNumbers } from '../records/numbered-files.js';
+import { FolderNumbers, type Numbering, nextNumber, writeNumberedFile } from '../records/numbered-files.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ADR_DIR, ADR_DIR_FILE, adrFileName } from './adr.js';
 import { adrDraftRequest } from './draft.js';
@@ -57,6 +57,8 @@ export interface AdrServiceOptions extends RecordPlacement {
   model: string;
   logger: Logger;
   now?: () => Date;
+  /** `database` on PostgreSQL (the database numbers ADRs, files mirror it); default `files`. */
+  numbering?: Numbering;
 }
 
 /**
@@ -68,6 +70,7 @@ export function createAdrService(options: AdrServiceOptions) {
   const now = options.now ?? (() => new Date());
   const folder = join(options.dataDir, ADR_DIR);
   const numbers = new FolderNumbers();
+  const numbering = options.numbering ?? 'files';
   const ref = (adr: Adr): AdrRef => ({
     number: adr.number,
     label: `ADR-${padId(adr.number)}`,
@@ -156,7 +159,7 @@ export function createAdrService(options: AdrServiceOptions) {
         const phr = suggestion.phrPublicId ? await options.phrStore.phr(suggestion.phrPublicId) : undefined;
         const date = now().toISOString();
         const adr = await options.adrs.insertNumbered(suggestion.publicId, (maxStored) => {
-          const first = Math.max(maxStored, numbers.highest(folder)) + 1;
+          const first = nextNumber(numbering, maxStored, folder, numbers);
           const record = (number: number) => ({
             fileName: adrFileName(number, suggestion.title),
             text: renderAdr({
@@ -181,7 +184,7 @@ export function createAdrService(options: AdrServiceOptions) {
           let file: { number: number; fileName: string; text: string } = { number: first, ...record(first) };
           let filePath: string | null = null;
           try {
-            file = createNumberedFile(folder, first, record, numbers);
+            file = writeNumberedFile(numbering, folder, first, record, numbers);
             filePath = join(ADR_DIR, file.fileName);
             const marker = join(options.dataDir, ADR_DIR_FILE);
             if (!existsSync(marker)) writeFileSync(marker, `${ADR_DIR}\n`, { mode: 0o600 });

@@ -8,6 +8,7 @@ import { createDocsLibrary, type DocsLibrary } from '../docs/library.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { createPhrService, type PhrService } from '../phr/service.js';
+import { numberingFor } from '../records/numbered-files.js';
 import { CLAUDE_CIRCUIT } from './options.js';
 import type { Storage } from './storage.js';
 
@@ -51,6 +52,7 @@ export function buildCore(options: CoreOptions): Core {
     logger,
     now: options.now,
     onRecorded: () => metrics.phrWritten(),
+    numbering: numberingFor(storage.kind),
   });
   const claude = createGuardedClaude(config, logger);
   const docs = createDocsLibrary({ config: config.docs, logger });

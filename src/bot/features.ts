@@ -9,6 +9,7 @@ import { createFeedbackService, type FeedbackService } from '../feedback/service
 import { createAdmission } from '../inbox/admission.js';
 import { createWorker, type Worker } from '../inbox/worker.js';
 import { createUsage, type TeamUsage } from '../phr/usage.js';
+import { numberingFor } from '../records/numbered-files.js';
 import { redactSecrets } from '../security/redact.js';
 import type { TextPolicy } from '../security/text-policy.js';
 import { createSlackAnswering } from '../slack/answering-port.js';
@@ -91,6 +92,7 @@ function buildAdr(deps: FeatureDeps, userNames: UserNames, tasks: BackgroundTask
     featureChannels: config.featureChannels,
     logger,
     now,
+    numbering: numberingFor(storage.kind),
   });
   const isApprover = createApproverCheck(connection.client, config.adrApprovers, logger);
   const adrFlow = createAdrFlow({

@@ -77,6 +77,8 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
         phrStore: storage.phrStore,
         feedback: storage.feedback,
         dataDir: config.dataDir,
+        // Replicas each keep a mirror of the shared records: each must age out its own copies.
+        mirror: storage.kind === 'postgres',
         logger,
         now,
       }),

@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load.js';
 import { openDocsIndex } from '../docs/search.js';
 import { createLogger } from '../log.js';
 import { createPhrService, linkSecretFrom } from '../phr/service.js';
+import { numberingFor } from '../records/numbered-files.js';
 import { redactSecrets } from '../security/redact.js';
 import { prepareText } from '../security/text-policy.js';
 import { openCliStores } from './open-stores.js';
@@ -40,6 +41,7 @@ async function ask(question: string): Promise<number> {
       linkSecret: await linkSecretFrom(phrStore, config.recordsLinkSecret),
       featureChannels: config.featureChannels,
       logger,
+      numbering: numberingFor(stores.kind),
     });
     const conversation = createConversation({
       store,

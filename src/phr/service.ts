@@ -4,7 +4,7 @@ import type { Usage } from '../claude/claude.js';
 import type { Logger } from '../log.js';
 import type { RecordDocument, RecordPlacement } from '../records/documents.js';
 import { newPublicId, recordUrl } from '../records/links.js';
-import { createNumberedFile, FolderNumbers } from '../records/numbered-files.js';
+import { FolderNumbers, type Numbering, nextNumber, writeNumberedFile } from '../records/numbered-files.js';
 import { REDACTED } from '../security/redact.js';
 import { parsePhr } from './file.js';
 import { type PhrRecord, type PhrStage, phrFileName, phrLabel, phrRoute } from './phr.js';
@@ -62,6 +62,11 @@ export interface PhrServiceOptions extends RecordPlacement {
   logger: Logger;
   now?: () => Date;
   onRecorded?: () => void;
+  /**
+   * `database` when replicas share a PostgreSQL database: it alone numbers PHRs and the files are its
+   * mirror. Default `files` (SQLite): the folder's files count too and are never overwritten.
+   */
+  numbering?: Numbering;
 }
 
 export interface PhrService {
@@ -84,13 +89,15 @@ export const PROMPTS_DIR = join('history', 'prompts');
 /**
  * Prompt History Records in the Spec-Kit Plus layout (`history/prompts/<route>/NNNN-slug.<stage>.prompt.md`).
  * Numbering and the file write happen inside one database transaction (`PhrStore.insertNumbered`; the
- * write itself is synchronous), so two answers finishing together cannot take the same number; files are
- * created exclusively (`wx`), so an existing file, whoever wrote it, is never overwritten: the next number
- * is taken instead.
+ * write itself is synchronous), so two answers finishing together cannot take the same number. On SQLite
+ * files are created exclusively (`wx`), so an existing file, whoever wrote it, is never overwritten: the
+ * next number is taken instead. On PostgreSQL (`numbering: 'database'`) the database alone numbers PHRs
+ * and the file, a mirror of the row, is written with exactly that number.
  */
 export function createPhrService(options: PhrServiceOptions): PhrService {
   const now = options.now ?? (() => new Date());
   const numbers = new FolderNumbers();
+  const numbering = options.numbering ?? 'files';
   const link = (publicId: string) => recordUrl(options.publicBaseUrl, options.linkSecret, 'phr', publicId);
   const refOf = (row: PhrRow): PhrRef => ({
     label: phrLabel(row.number, row.route),
@@ -163,12 +170,13 @@ export function createPhrService(options: PhrServiceOptions): PhrService {
         const folder = join(options.dataDir, PROMPTS_DIR, route);
 
         const written = await options.phrStore.insertNumbered(route, (maxStored) => {
-          const first = Math.max(maxStored, numbers.highest(folder)) + 1;
+          const first = nextNumber(numbering, maxStored, folder, numbers);
           let number = first;
           let markdown = renderPhr({ ...base, id: number });
           let path: string | null = null;
           try {
-            const file = createNumberedFile(
+            const file = writeNumberedFile(
+              numbering,
               folder,
               first,
               (candidate) => ({

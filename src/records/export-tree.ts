@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { confinedPath } from './confine.js';
 
 /** One record to write into an exported tree. */
 export interface TreeEntry {
@@ -27,19 +28,6 @@ export interface TreeWrite {
   renamed: string[];
   /** Records not written (no safe name, or a name another record already took). */
   skipped: string[];
-}
-
-/**
- * `path` (relative to `root`, as stored in the database) resolved inside `root/folder`, or undefined when it
- * is absolute, climbs out with `..`, is not a Markdown file or names the folder itself. Database rows are not
- * trusted: a path must never reach outside the tree being exported.
- */
-export function confinedPath(root: string, folder: string, path: string): string | undefined {
-  if (path === '' || path.includes('\0') || isAbsolute(path) || !path.endsWith('.md')) return undefined;
-  const target = resolve(root, path);
-  const inFolder = relative(resolve(root, folder), target);
-  if (inFolder === '' || isAbsolute(inFolder) || inFolder.split(sep)[0] === '..') return undefined;
-  return target;
 }
 
 function targetOf(root: string, entry: TreeEntry, result: TreeWrite): string | undefined {

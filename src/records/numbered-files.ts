@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -62,4 +62,45 @@ export function createNumberedFile(
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+}
+
+/**
+ * How a record's number is chosen. `files` (SQLite, one process): the folder's files count too, and an
+ * existing file is never overwritten (the next number is taken). `database` (PostgreSQL, replicas): the
+ * database alone numbers records (`maxStored + 1`), and the file is this replica's mirror of the row,
+ * written with exactly that number, replacing a stale file of the same name (an orphan of a failed commit).
+ */
+export type Numbering = 'files' | 'database';
+
+/** The number the next record of `folder` gets, before its file is written. */
+export function nextNumber(
+  numbering: Numbering,
+  maxStored: number,
+  folder: string,
+  numbers: FolderNumbers,
+): number {
+  return numbering === 'database' ? maxStored + 1 : Math.max(maxStored, numbers.highest(folder)) + 1;
+}
+
+/** Writes record `number`'s file the way `numbering` says; returns the number it was written with. */
+export function writeNumberedFile(
+  numbering: Numbering,
+  folder: string,
+  number: number,
+  render: (number: number) => { fileName: string; text: string },
+  numbers: FolderNumbers,
+): { number: number; fileName: string; text: string } {
+  if (numbering === 'files') return createNumberedFile(folder, number, render, numbers);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const file = render(number);
+  const path = join(folder, file.fileName);
+  // Removed first, then created exclusively: a stale file is replaced, and a symlink is never followed.
+  rmSync(path, { force: true });
+  writeFileSync(path, file.text, { flag: 'wx', mode: 0o600 });
+  return { number, ...file };
+}
+
+/** Replicas sharing PostgreSQL number records from the database alone; SQLite's files are first-class. */
+export function numberingFor(kind: 'sqlite' | 'postgres'): Numbering {
+  return kind === 'postgres' ? 'database' : 'files';
 }

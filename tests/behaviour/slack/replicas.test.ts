@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness } from '../../helpers/bot-harness.js';
 import { FakeAnthropic } from '../../helpers/fake-anthropic.js';
@@ -16,14 +18,15 @@ import {
 
 async function twoReplicas(
   socket: boolean,
+  now?: () => Date,
 ): Promise<{ slack: FakeSlack; anthropic: FakeAnthropic; a: Harness; b: Harness }> {
   const database = await freshDatabase();
   onTestFinished(database.drop);
   const slack = await FakeSlack.start({ token: BOT_TOKEN });
   const anthropic = await FakeAnthropic.start();
   const env = { DATABASE_URL: database.url };
-  const a = await startHarness({ socket, slack, anthropic, env });
-  const b = await startHarness({ socket, slack, anthropic, env });
+  const a = await startHarness({ socket, slack, anthropic, env, ...(now ? { now } : {}) });
+  const b = await startHarness({ socket, slack, anthropic, env, ...(now ? { now } : {}) });
   return { slack, anthropic, a, b };
 }
 
@@ -90,5 +93,30 @@ describe('two replicas on one PostgreSQL', () => {
     await b.waitForLog('feedback stored');
     const page = await (await fetch(`${a.url}${path}`)).text();
     expect(page).toContain('👍 0 · 👎 1');
+  });
+
+  it('RETENTION_DAYS deletes an old PHR file from every replica, not only the one whose DELETE took the rows', async () => {
+    const tenDaysAgo = new Date(Date.now() - 10 * 24 * 60 * 60 * 1000);
+    const { slack, a, b } = await twoReplicas(false, () => tenDaysAgo);
+    const ts = nextTs();
+    await a.event(appMentionEnvelope({ text: '<@UBOT> an old question', ts }));
+    await slack.waitFor(() => slack.messages('C0001', ts).some((m) => m.text.startsWith('PHR-0001')));
+    // Either replica may have answered it: the file is in that one's mirror, written ten days ago.
+    const mirrors = [a, b].map((replica) =>
+      join(replica.env.DATA_DIR as string, 'history', 'prompts', 'general'),
+    );
+    const owner = existsSync(mirrors[0] as string) ? 0 : 1;
+    const folder = mirrors[owner] as string;
+    const [file] = readdirSync(folder);
+    utimesSync(join(folder, file as string), tenDaysAgo, tenDaysAgo);
+
+    // The other replica's retention deletes the rows; then the owner's finds none left to delete.
+    const [owning, other] = owner === 0 ? [a, b] : [b, a];
+    await other.restart({ RETENTION_DAYS: '5' }, () => new Date());
+    expect(await other.waitForLog('retention applied')).toMatchObject({ phrs: 1, mirrorFiles: 0 });
+    expect(readdirSync(folder)).toEqual([file]);
+    await owning.restart({ RETENTION_DAYS: '5' }, () => new Date());
+    expect(await owning.waitForLog('retention applied')).toMatchObject({ phrs: 0, mirrorFiles: 1 });
+    expect(readdirSync(folder)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { confinedPath, type TreeEntry, writeRecordsTree } from '../../../src/records/export-tree.js';
+import { confinedPath } from '../../../src/records/confine.js';
+import { type TreeEntry, writeRecordsTree } from '../../../src/records/export-tree.js';
 import { tempDir } from '../../helpers/temp.js';
 
 function entry(stored: string | null, computed = 'docs/0001-x.md', label = 'R-1'): TreeEntry {

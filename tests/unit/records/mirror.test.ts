@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { updateMirror } from '../../../src/records/mirror.js';
@@ -21,5 +21,23 @@ describe('updateMirror', () => {
     updateMirror(dir, PATH, accept, 'status: Accepted\n\nFrom the database.\n');
     expect(readFileSync(join(dir, PATH), 'utf8')).toBe('status: Accepted\n\nFrom the database.\n');
     expect(statSync(join(dir, PATH)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a stored path outside DATA_DIR/history/, touching nothing', () => {
+    const root = tempDir();
+    const dir = join(root, 'data');
+    mkdirSync(dir);
+    writeFileSync(join(root, 'outside.md'), 'status: Proposed\n');
+    for (const path of [
+      '../outside.md',
+      join(root, 'outside.md'),
+      'bot.md',
+      'history/../../outside.md',
+      'history/adr/x.txt',
+    ]) {
+      expect(() => updateMirror(dir, path, accept, 'status: Accepted\n'), path).toThrow(/outside history/);
+    }
+    expect(readFileSync(join(root, 'outside.md'), 'utf8')).toBe('status: Proposed\n');
+    expect(existsSync(join(dir, 'bot.md'))).toBe(false);
   });
 });
