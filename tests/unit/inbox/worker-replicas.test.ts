@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Question } from '../../../src/inbox/store.js';
+import type { NewQuestion, Question } from '../../../src/inbox/store.js';
 import { PostgresInboxStore } from '../../../src/inbox/store-postgres.js';
 import { createWorker, type Worker } from '../../../src/inbox/worker.js';
 import { silentLogger } from '../../../src/log.js';
@@ -39,6 +39,18 @@ function replica(url: string, name: string) {
   return { inbox, worker, started, aborted };
 }
 
+function question(key: string): NewQuestion {
+  return {
+    source: 'mention',
+    teamId: 'T1',
+    channelId: 'C1',
+    messageKey: key,
+    threadTs: key,
+    userId: 'U1',
+    text: 'q',
+  };
+}
+
 describe('workers of two replicas on one PostgreSQL', () => {
   it('find questions the other replica accepted without being told', async () => {
     const database = await migratedDatabase();
@@ -46,15 +58,7 @@ describe('workers of two replicas on one PostgreSQL', () => {
     const a = replica(database.url, 'replica-a');
     const b = replica(database.url, 'replica-b');
     for (const key of ['1.1', '1.2', '1.3', '1.4']) {
-      await a.inbox.accept(null, {
-        source: 'mention',
-        teamId: 'T1',
-        channelId: 'C1',
-        messageKey: key,
-        threadTs: key,
-        userId: 'U1',
-        text: 'q',
-      });
+      await a.inbox.accept(null, question(key));
     }
     // Nobody calls notify(): both workers poll, and each takes what it has room for.
     await vi.waitFor(() => expect(a.started.length + b.started.length).toBe(4));
@@ -66,15 +70,7 @@ describe('workers of two replicas on one PostgreSQL', () => {
     const database = await migratedDatabase();
     cleanup.push(database.close);
     const a = replica(database.url, 'replica-a');
-    await a.inbox.accept(null, {
-      source: 'mention',
-      teamId: 'T1',
-      channelId: 'C1',
-      messageKey: '1.1',
-      threadTs: '1.1',
-      userId: 'U1',
-      text: 'q',
-    });
+    await a.inbox.accept(null, question('1.1'));
     await vi.waitFor(() => expect(a.started).toHaveLength(1));
     // a hangs (nothing it sends reaches the database) long enough for its lease to run out.
     const renew = vi.spyOn(a.inbox, 'renewLeases').mockRejectedValue(new Error('connection lost'));
@@ -100,15 +96,7 @@ describe('workers of two replicas on one PostgreSQL', () => {
     const database = await migratedDatabase();
     cleanup.push(database.close);
     const a = replica(database.url, 'replica-a');
-    await a.inbox.accept(null, {
-      source: 'mention',
-      teamId: 'T1',
-      channelId: 'C1',
-      messageKey: '1.1',
-      threadTs: '1.1',
-      userId: 'U1',
-      text: 'q',
-    });
+    await a.inbox.accept(null, question('1.1'));
     await vi.waitFor(() => expect(a.started).toHaveLength(1));
     const renew = vi.spyOn(a.inbox, 'renewLeases').mockRejectedValue(new Error('connection lost'));
     await database.pool.query("UPDATE questions SET lease_expires_at = now() - interval '1 second'");
@@ -160,15 +148,7 @@ describe('workers of two replicas on one PostgreSQL', () => {
       await worker.stop(0);
       await closePostgres(pool);
     });
-    await inbox.accept(null, {
-      source: 'mention',
-      teamId: 'T1',
-      channelId: 'C1',
-      messageKey: '1.1',
-      threadTs: '1.1',
-      userId: 'U1',
-      text: 'q',
-    });
+    await inbox.accept(null, question('1.1'));
     worker.notify();
     await vi.waitFor(() => expect(closed && worker.inFlight === 0).toBe(true));
     expect(aborted).toBe(false);
