@@ -409,7 +409,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const bareNodeArgs = (process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
   const bare = spawnChild(
     'bare bolt',
-    [...bareNodeArgs, join(ROOT, '.bench', 'tests', 'bench', 'bare-bolt.js')],
+    [...bareNodeArgs, join(ROOT, '.bench', 'bench', 'bare-bolt.js')],
     {
       cwd,
       env: {

@@ -64,7 +64,7 @@ export function serveHttp(deps: HttpDeps): Http {
     slackListener: slack.http
       ? createSlackGate({
           signingSecret: config.slack.signingSecret ?? '',
-          next: slack.http.requestListener,
+          deliver: slack.http.deliver,
           bodyLimit: SLACK_BODY_LIMIT,
           logger,
         })

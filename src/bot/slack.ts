@@ -24,7 +24,6 @@ export async function connectSlack(
 ): Promise<SlackConnection> {
   const slack = createSlackApp({
     botToken: config.slack.botToken,
-    signingSecret: config.slack.signingSecret,
     appToken: config.slack.appToken,
     apiUrl: config.slack.apiUrl,
     logger: options.logger,

@@ -5,7 +5,7 @@ import type { LogFields, Logger } from '../log.js';
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface HttpServerOptions {
-  /** Bolt's signed-request listener in HTTP mode; absent in Socket Mode. */
+  /** The Slack gate in HTTP mode (src/http/slack-gate.ts, which hands on to Bolt); absent in Socket Mode. */
   slackListener: RequestListener | undefined;
   /** Further routes (record pages); each returns true when it handled the request. */
   routes?: readonly ((req: IncomingMessage, res: ServerResponse) => boolean)[];
@@ -16,7 +16,7 @@ export interface HttpServerOptions {
 
 /**
  * The bot's one HTTP server: Slack's endpoint in HTTP mode, and in both modes the health check
- * and the signed record pages. Bolt verifies signatures; nothing else here trusts the caller.
+ * and the signed record pages. The Slack gate verifies signatures; nothing else here trusts the caller.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const handle = (req: IncomingMessage, res: ServerResponse, path: string | undefined) => {

@@ -6,9 +6,10 @@
  */
 type Json = Record<string, unknown>;
 
-export type Verdict = { pass: true } | { pass: false; status: 200 | 400; reason: string };
+/** A body that passes comes back parsed, so that nothing parses it again. */
+export type Verdict = { pass: true; body: Json } | { pass: false; status: 200 | 400; reason: string };
 
-const PASS: Verdict = { pass: true };
+const pass = (body: Json): Verdict => ({ pass: true, body });
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
@@ -21,7 +22,8 @@ const EVENT_OBJECTS = ['item', 'assistant_thread', 'message', 'previous_message'
 
 export function eventVerdict(body: unknown): Verdict {
   if (!isObject(body)) return refuse('body is not an object');
-  if (body.type === 'url_verification') return isString(body.challenge) ? PASS : refuse('challenge missing');
+  if (body.type === 'url_verification')
+    return isString(body.challenge) ? pass(body) : refuse('challenge missing');
   if (body.type !== 'event_callback') return ignore(`unhandled body type ${String(body.type).slice(0, 40)}`);
   const event = body.event;
   if (!isObject(event) || !isString(event.type)) return refuse('event is not an object with a type');
@@ -41,14 +43,14 @@ export function eventVerdict(body: unknown): Verdict {
   ) {
     return refuse('authorizations is not a list of objects');
   }
-  return PASS;
+  return pass(body);
 }
 
 export function commandVerdict(fields: Json): Verdict {
   for (const key of ['command', 'team_id', 'channel_id', 'user_id', 'trigger_id']) {
     if (!isString(fields[key])) return refuse(`command without ${key}`);
   }
-  return PASS;
+  return pass(fields);
 }
 
 export function interactionVerdict(payload: unknown): Verdict {
@@ -65,7 +67,7 @@ export function interactionVerdict(payload: unknown): Verdict {
       return refuse(`${key} has the wrong type`);
     }
   }
-  return PASS;
+  return pass(payload);
 }
 
 /** A modal's submission (the feedback comment): Bolt reads the view's callback id, state and user. */
@@ -76,5 +78,5 @@ function viewVerdict(payload: Json): Verdict {
   if (!isObject(payload.user) || !isString(payload.user.id)) return refuse('view without a user');
   if (payload.team !== null && payload.team !== undefined && !isObject(payload.team))
     return refuse('team has the wrong type');
-  return PASS;
+  return pass(payload);
 }

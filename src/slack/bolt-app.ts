@@ -1,7 +1,6 @@
 import {
   App,
   type Logger as BoltLogger,
-  HTTPReceiver,
   LogLevel,
   type Receiver,
   type ReceiverEvent,
@@ -9,10 +8,12 @@ import {
 } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 import { describeError, type LogFields, type Logger } from '../log.js';
+import { type AckSurface, DirectReceiver } from './direct-receiver.js';
+
+export type { AckSurface } from './direct-receiver.js';
 
 export interface SlackAppOptions {
   botToken: string;
-  signingSecret: string | undefined;
   /** When set, Socket Mode; otherwise signed HTTP on `POST /slack/events`. */
   appToken: string | undefined;
   apiUrl: string;
@@ -23,14 +24,12 @@ export interface SlackAppOptions {
   requestTimeoutMs?: number;
 }
 
-export type AckSurface = 'event' | 'command' | 'action';
-
 export interface SlackApp {
   app: App;
-  /** What kind of Slack request an HTTP request turned out to be, once Bolt has read it. */
+  /** What kind of Slack request an HTTP request turned out to be, once it reached Bolt. */
   surfaceOf(req: object): AckSurface | undefined;
-  /** Set in HTTP mode: the request listener the bot's HTTP server hands `/slack/events` to. */
-  http: HTTPReceiver | undefined;
+  /** Set in HTTP mode: takes `/slack/events` requests from the bot's gate (src/http/slack-gate.ts). */
+  http: DirectReceiver | undefined;
   /** Set in Socket Mode. */
   socket: SocketModeReceiver | undefined;
 }
@@ -57,8 +56,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timeout: options.requestTimeoutMs ?? 30_000,
   };
 
-  const surfaces = new WeakMap<object, AckSurface>();
-  let http: HTTPReceiver | undefined;
+  let http: DirectReceiver | undefined;
   let socket: SocketModeReceiver | undefined;
   let receiver: Receiver;
   if (options.appToken) {
@@ -74,31 +72,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     });
     receiver = socket;
   } else {
-    http = new HTTPReceiver({
-      signingSecret: options.signingSecret ?? '',
-      endpoints: ['/slack/events'],
-      logger: boltLogger,
-      // The listener only writes the question to SQLite; answering waits until that write is done,
-      // so an ack always means the question is safe on disk.
-      processBeforeResponse: true,
-      // The bot's HTTP server verifies every request's signature before Bolt sees it
-      // (src/http/slack-gate.ts); this receiver is never reachable any other way.
-      signatureVerification: false,
-      // The listener boundary below has logged the failure: answer 500 without a second log line.
-      processEventErrorHandler: async ({ response }) => {
-        if (!response.headersSent) response.writeHead(500).end();
-        return false;
-      },
-      // Bolt hands us each request after reading and verifying it: note what it was, for ack metrics.
-      customPropertiesExtractor: (req) => {
-        const body = (req as { rawBody?: Buffer }).rawBody?.subarray(0, 8).toString() ?? '';
-        surfaces.set(
-          req,
-          body.startsWith('{') ? 'event' : body.startsWith('payload=') ? 'action' : 'command',
-        );
-        return {};
-      },
-    });
+    // The bot's HTTP server reads, verifies and parses every request (src/http/slack-gate.ts) and hands
+    // it to this receiver, which runs it like Bolt's HTTPReceiver with `processBeforeResponse: true`:
+    // the listener only writes the question down, and the ack waits for that write, so an ack always
+    // means the question is stored. A listener failure is answered 500 without a second log line
+    // (the listener boundary below has logged it).
+    http = new DirectReceiver({ logger: boltLogger });
     receiver = http;
   }
 
@@ -123,7 +102,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     if (!listenerFailed(options.logger, error, body, app.acknowledged(body))) throw error;
   };
   app.error(boundary);
-  return { app, http, socket, surfaceOf: (req) => surfaces.get(req) };
+  return { app, http, socket, surfaceOf: (req) => http?.surfaceOf(req) };
 }
 
 /**

@@ -88,7 +88,6 @@ describe('logger', () => {
     await new Promise((resolve) => closed.close(resolve));
     const { app } = createSlackApp({
       botToken: 'xoxb-secret-test-token',
-      signingSecret: 'signing-secret',
       appToken: undefined,
       apiUrl: `http://127.0.0.1:${port}/api/`,
       logger,

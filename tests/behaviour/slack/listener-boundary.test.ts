@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, listen } from '../../../src/http/server.js';
+import { createSlackGate } from '../../../src/http/slack-gate.js';
 import { createLogger } from '../../../src/log.js';
 import { createSlackApp } from '../../../src/slack/bolt-app.js';
 import { FakeSlack } from '../../helpers/fake-slack.js';
@@ -15,14 +16,14 @@ import {
 } from '../../helpers/slack-requests.js';
 
 const TOKEN = 'xoxb-test-token';
-const SECRET = 'unused: the bot verifies signatures in front of Bolt';
+const SECRET = 'boundary-test-signing-secret';
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /**
- * The real Bolt app in HTTP mode behind the bot's HTTP server, with listeners that fail on purpose:
+ * The real Bolt app in HTTP mode behind the bot's HTTP server and gate, with listeners that fail on purpose:
  * the bot's own listeners have no realistic way to throw after their ack.
  */
 async function start() {
@@ -32,7 +33,6 @@ async function start() {
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line)) });
   const { app, http } = createSlackApp({
     botToken: TOKEN,
-    signingSecret: SECRET,
     appToken: undefined,
     apiUrl: slack.apiUrl,
     logger,
@@ -48,7 +48,9 @@ async function start() {
     await ack();
     throw new Error('action listener broke after its ack');
   });
-  const server: Server = createHttpServer({ slackListener: http?.requestListener, logger });
+  if (!http) throw new Error('HTTP mode expected');
+  const gate = createSlackGate({ signingSecret: SECRET, deliver: http.deliver, bodyLimit: 1 << 20, logger });
+  const server: Server = createHttpServer({ slackListener: gate, logger });
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   const errors = () => logs.filter((line) => line.level === 'error');
