@@ -6,8 +6,8 @@ import { postgresRateWindows } from '../inbox/store-rates-postgres.js';
 import type { Logger } from '../log.js';
 import { linkSecretFrom } from '../phr/service.js';
 import { checkpointInBackground, openDatabase, openReadinessProbe } from '../store/database.js';
-import { closePostgres, openPostgres } from '../store/postgres/connect.js';
-import { migratePostgres } from '../store/postgres/migrate.js';
+import { closePostgres, probeWritable } from '../store/postgres/connect.js';
+import { openMigrated } from '../store/postgres/migrate.js';
 import { postgresStores, type Stores, sqliteStores } from '../stores/open.js';
 
 export interface Storage extends Stores {
@@ -34,7 +34,7 @@ export function openStorage(config: Config, logger: Logger, now: () => Date): Pr
 }
 
 /** The SQLite file at DATABASE_PATH, with background checkpoints, and the stores over it. */
-export async function openSqliteStorage(config: Config, logger: Logger, now: () => Date): Promise<Storage> {
+async function openSqliteStorage(config: Config, logger: Logger, now: () => Date): Promise<Storage> {
   const db = openDatabase(config.databasePath);
   const checkpointer = checkpointInBackground(db, config.databasePath, (error) =>
     logger.error('background checkpoints stopped; SQLite checkpoints on its own again', { error }),
@@ -65,20 +65,19 @@ export async function openSqliteStorage(config: Config, logger: Logger, now: () 
  * PostgreSQL at DATABASE_URL, shared by every replica: migrated under an advisory lock (replicas
  * starting together migrate once), and the stores over it. The URL is never logged.
  */
-export async function openPostgresStorage(
+async function openPostgresStorage(
   config: Config,
   url: string,
   logger: Logger,
   now: () => Date,
 ): Promise<Storage> {
-  const pool = openPostgres(url, {
+  const { pool, version } = await openMigrated(url, {
     // Answers in flight, their renewals and the acks of a burst share the pool.
     max: Math.max(10, config.maxConcurrentAnswers * 2 + 4),
     onError: (error) => logger.warn('an idle PostgreSQL connection failed; the pool replaces it', { error }),
   });
   const close = () => closePostgres(pool);
   try {
-    const version = await migratePostgres(pool);
     // Unique per start: a restarted replica must not mistake its predecessor's claims for its own.
     const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const leaseMs = config.claimLeaseSeconds * 1000;
@@ -90,17 +89,7 @@ export async function openPostgresStorage(
       rateWindows: postgresRateWindows(pool),
       // Renewed three times per lease, so one slow round trip never costs a claim.
       sharedInbox: { pollMs: Math.min(1_000, leaseMs / 3), renewMs: leaseMs / 3 },
-      writable: async () => {
-        try {
-          await pool.query(
-            "INSERT INTO settings (key, value) VALUES ('readiness_probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [new Date().toISOString()],
-          );
-          return true;
-        } catch (error) {
-          return (error as { code?: string }).code ?? 'not writable';
-        }
-      },
+      writable: () => probeWritable(pool),
       close,
     };
   } catch (error) {

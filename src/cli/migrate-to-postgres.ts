@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { copySqliteToPostgres } from '../store/copy-to-postgres.js';
 import { openDatabase } from '../store/database.js';
-import { closePostgres, openPostgres } from '../store/postgres/connect.js';
-import { migratePostgres } from '../store/postgres/migrate.js';
+import { closePostgres, type PgPool } from '../store/postgres/connect.js';
+import { openMigrated } from '../store/postgres/migrate.js';
 
 /**
  * `npm run migrate-to-postgres`: copies the SQLite database at DATABASE_PATH into the empty
@@ -18,12 +18,12 @@ async function migrateToPostgres(): Promise<Map<string, number>> {
   if (!existsSync(config.databasePath))
     throw new Error(`no database at ${config.databasePath} (DATABASE_PATH) to move`);
   const source = openDatabase(config.databasePath);
-  const pool = openPostgres(config.databaseUrl);
+  let pool: PgPool | undefined;
   try {
-    await migratePostgres(pool);
+    ({ pool } = await openMigrated(config.databaseUrl));
     return await copySqliteToPostgres(source, pool);
   } finally {
-    await closePostgres(pool);
+    if (pool) await closePostgres(pool);
     source.close();
   }
 }

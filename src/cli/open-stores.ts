@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/load.js';
 import { openDatabase } from '../store/database.js';
-import { closePostgres, openPostgres } from '../store/postgres/connect.js';
-import { migratePostgres } from '../store/postgres/migrate.js';
+import { closePostgres } from '../store/postgres/connect.js';
+import { openMigrated } from '../store/postgres/migrate.js';
 import { postgresStores, type Stores, sqliteStores } from '../stores/open.js';
 
 /** The stores a command-line tool needs, over the configured database. */
@@ -36,14 +36,8 @@ export async function openCliStores(
 }
 
 async function openPostgresStores(url: string, now: () => Date): Promise<CliStores> {
-  const pool = openPostgres(url, { max: 2 });
+  const { pool } = await openMigrated(url, { max: 2 });
   const close = () => closePostgres(pool);
-  try {
-    await migratePostgres(pool);
-  } catch (error) {
-    await close();
-    throw error;
-  }
   // A tool claims no questions; the id only names it should it ever touch the inbox.
   return { ...postgresStores(pool, now, { id: `cli-${process.pid}`, leaseSeconds: 30 }), close };
 }

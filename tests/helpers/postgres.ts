@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { closePostgres, openPostgres, type PgPool } from '../../src/store/postgres/connect.js';
-import { migratePostgres } from '../../src/store/postgres/migrate.js';
+import { closePostgres, type PgPool } from '../../src/store/postgres/connect.js';
+import { openMigrated } from '../../src/store/postgres/migrate.js';
 import { type PostgresServer, socketUrl } from './embedded-postgres.js';
 
 export type { PostgresServer };
@@ -61,8 +61,7 @@ export interface MigratedDatabase extends FreshDatabase {
 /** A fresh database with the bot's schema, and a pool on it. */
 export async function migratedDatabase(): Promise<MigratedDatabase> {
   const database = await freshDatabase();
-  const pool = openPostgres(database.url);
-  await migratePostgres(pool);
+  const { pool } = await openMigrated(database.url);
   return {
     ...database,
     pool,

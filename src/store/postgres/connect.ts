@@ -80,6 +80,22 @@ export async function withTransaction<T>(pool: PgPool, fn: (client: PgClient) =>
   }
 }
 
+/**
+ * For readiness checks: true when a tiny write goes through now, or the error's code. The write goes to
+ * the settings table, like the SQLite probe's (store/database.ts).
+ */
+export async function probeWritable(pool: PgPool): Promise<boolean | string> {
+  try {
+    await pool.query(
+      "INSERT INTO settings (key, value) VALUES ('readiness_probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [new Date().toISOString()],
+    );
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'not writable';
+  }
+}
+
 /** Closes idle connections now and checked-out ones as they are released; safe to call twice. */
 export async function closePostgres(pool: PgPool): Promise<void> {
   if (!pool.ended) await pool.end();

@@ -1,5 +1,5 @@
 import { DatabaseVersionError } from '../database.js';
-import type { PgClient, PgPool } from './connect.js';
+import { closePostgres, openPostgres, type PgClient, type PgPool, type PostgresOptions } from './connect.js';
 import { MIGRATIONS } from './migrations.js';
 
 /**
@@ -7,6 +7,23 @@ import { MIGRATIONS } from './migrations.js';
  * are per database, so this only has to be unlikely to clash with another app sharing the database.
  */
 export const MIGRATION_LOCK_KEY = 7_204_114_853_390_611n;
+
+/**
+ * A pool on `url` with the schema brought up to date, as the bot and the command-line tools open it;
+ * the pool is closed again when migrating fails.
+ */
+export async function openMigrated(
+  url: string,
+  options: PostgresOptions = {},
+): Promise<{ pool: PgPool; version: number }> {
+  const pool = openPostgres(url, options);
+  try {
+    return { pool, version: await migratePostgres(pool) };
+  } catch (error) {
+    await closePostgres(pool);
+    throw error;
+  }
+}
 
 /**
  * Brings the database to the newest schema this build knows. Replicas starting together serialise

@@ -4,9 +4,10 @@ import {
   closePostgres,
   openPostgres,
   type PgPool,
+  probeWritable,
   withTransaction,
 } from '../../../src/store/postgres/connect.js';
-import { migratePostgres } from '../../../src/store/postgres/migrate.js';
+import { migratePostgres, openMigrated } from '../../../src/store/postgres/migrate.js';
 import { MIGRATIONS } from '../../../src/store/postgres/migrations.js';
 import { type FreshDatabase, freshDatabase } from '../../helpers/postgres.js';
 
@@ -141,5 +142,16 @@ describe('openPostgres', () => {
     const { rows } = await p.query('SELECT key FROM settings ORDER BY key');
     expect(rows).toEqual([{ key: 'a' }]);
     expect(p.idleCount + p.waitingCount).toBe(p.totalCount);
+  });
+});
+
+describe('openMigrated and probeWritable', () => {
+  it('opens a migrated pool whose probe writes, and a probe on a database without the schema says why', async () => {
+    const db = await database();
+    const migrated = await openMigrated(db.url);
+    cleanup.push(() => closePostgres(migrated.pool));
+    expect(migrated.version).toBe(MIGRATIONS.length);
+    expect(await probeWritable(migrated.pool)).toBe(true);
+    expect(await probeWritable(pool((await database()).url))).toBe('42P01');
   });
 });
