@@ -5,10 +5,16 @@ import type { RateWindows } from '../inbox/admission.js';
 import { postgresRateWindows } from '../inbox/store-rates-postgres.js';
 import type { Logger } from '../log.js';
 import { linkSecretFrom } from '../phr/service.js';
-import { checkpointInBackground, openDatabase, openReadinessProbe } from '../store/database.js';
+import {
+  checkpointInBackground,
+  DatabaseVersionError,
+  openDatabase,
+  openReadinessProbe,
+} from '../store/database.js';
 import { closePostgres, probeWritable } from '../store/postgres/connect.js';
 import { openMigrated } from '../store/postgres/migrate.js';
 import { postgresStores, type Stores, sqliteStores } from '../stores/open.js';
+import { StartupError } from './options.js';
 
 export interface Storage extends Stores {
   /** Signs record links: RECORDS_LINK_SECRET, or the one generated on first start. */
@@ -75,6 +81,13 @@ async function openPostgresStorage(
     // Answers in flight, their renewals and the acks of a burst share the pool.
     max: Math.max(10, config.maxConcurrentAnswers * 2 + 4),
     onError: (error) => logger.warn('an idle PostgreSQL connection failed; the pool replaces it', { error }),
+  }).catch((error: unknown) => {
+    if (error instanceof DatabaseVersionError) throw error;
+    // Unreachable, refused or wrong credentials: something the person deploying fixes, so one sentence
+    // (never the URL: it carries the password).
+    throw new StartupError(
+      `PostgreSQL at DATABASE_URL could not be opened and migrated: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
   const close = () => closePostgres(pool);
   try {

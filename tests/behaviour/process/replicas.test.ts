@@ -5,7 +5,7 @@ import { SIGNING_SECRET } from '../../helpers/bot-harness.js';
 import { type Child, childEnv, startChild } from '../../helpers/child-bot.js';
 import { FakeAnthropic, lastUserText } from '../../helpers/fake-anthropic.js';
 import { FakeSlack } from '../../helpers/fake-slack.js';
-import { freshDatabase } from '../../helpers/postgres.js';
+import { freshDatabase, postgresServer } from '../../helpers/postgres.js';
 import { appMentionEnvelope, messageEnvelope, nextTs, sendEvent } from '../../helpers/slack-requests.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -119,4 +119,25 @@ describe('two replicas on one PostgreSQL', () => {
     );
     expect(b.output()).not.toContain(database.url);
   }, 90_000);
+
+  it('refuse to start with one sentence, no stack trace and no password, when PostgreSQL refuses them', async () => {
+    const { socketDir, port, user } = postgresServer();
+    const url = `postgres://${user}:wrong-pass-1234@/postgres?host=${encodeURIComponent(socketDir)}&port=${port}`;
+    const child = startChild({
+      SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      PORT: '0',
+      DATABASE_URL: url,
+    });
+    const [code] = await once(child.process, 'exit');
+    expect(code).toBe(1);
+    const output = child.output();
+    expect(output).toContain('The bot could not start.');
+    expect(output).toMatch(
+      /PostgreSQL at DATABASE_URL could not be opened and migrated: .*password authentication failed/,
+    );
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(output).not.toContain('wrong-pass-1234');
+  });
 });
