@@ -3,6 +3,7 @@ import { AgentFileError, AgentsError } from './agents/load.js';
 import { UnknownModelError } from './agents/models.js';
 import { DEFAULT_GRACE_MS, StartupError, startBot } from './bot/start.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { startIdleCollection } from './housekeeping/idle-collection.js';
 import { createLogger } from './log.js';
 import { DatabaseVersionError } from './store/database.js';
 
@@ -22,12 +23,15 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, format: process.stdout.isTTY ? 'pretty' : 'json' });
   const bot = await startBot(config, { logger });
+  // Garbage from answering is collected between bursts of Slack requests, not during them.
+  const idleCollection = startIdleCollection(logger);
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('signal received', { signal });
+    idleCollection.stop();
     bot.stop(DEFAULT_GRACE_MS).then(
       () => process.exit(0),
       (error: unknown) => {
