@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifySlackRequest } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { SlackDelivery } from '../slack/direct-receiver.js';
 import type { RequestListener } from './server.js';
 import { commandVerdict, eventVerdict, interactionVerdict, type Verdict } from './slack-payload-shape.js';
+import { hasValidSlackSignature } from './slack-signature.js';
 
 export interface SlackGateOptions {
   signingSecret: string;
@@ -29,19 +29,14 @@ export function createSlackGate(options: SlackGateOptions): RequestListener {
     readBody(req, options.bodyLimit).then(
       (raw) => {
         if (raw === null) return refuse(res, 413, 'body over the size limit', options.logger);
-        try {
-          const timestamp = Number(header(req, 'x-slack-request-timestamp'));
-          verifySlackRequest({
-            signingSecret: options.signingSecret,
-            body: raw.toString('utf8'),
-            headers: {
-              'x-slack-signature': header(req, 'x-slack-signature'),
-              'x-slack-request-timestamp': timestamp,
-            },
-          });
-        } catch {
-          return refuse(res, 401, 'bad signature', options.logger);
-        }
+        const signed = hasValidSlackSignature({
+          signingSecret: options.signingSecret,
+          timestamp: header(req, 'x-slack-request-timestamp'),
+          signature: header(req, 'x-slack-signature'),
+          body: raw,
+          nowMs: Date.now(),
+        });
+        if (!signed) return refuse(res, 401, 'bad signature', options.logger);
         const verdict = verdictOf(raw, req.headers['content-type'] ?? '');
         if (!verdict.pass) return refuse(res, verdict.status, verdict.reason, options.logger);
         return options.deliver({
