@@ -26,6 +26,9 @@ import type { LoadResult } from './load-process.js';
 import {
   type CpuShare,
   cpuWindow,
+  type GcTotals,
+  gcSince,
+  gcTotals,
   LoadClient,
   RssSampler,
   spawnChild,
@@ -81,6 +84,8 @@ export interface BurstRound {
   monotonicUs: { start: number; end: number };
   /** CPU use during the burst of the bot, the bench (fake Slack and Anthropic) and the load generator. */
   cpu: Record<string, CpuShare>;
+  /** The bot's garbage collections during the burst, from its own /metrics (prom-client's GC histogram). */
+  gc: GcTotals;
 }
 
 export interface LiveResults {
@@ -97,6 +102,11 @@ export interface LiveResults {
   /** The highest per-round ratios: the target holds only if it holds in every round. */
   worstP50Ratio: number;
   worstP99Ratio: number;
+  /**
+   * The noise floor (A/A): bare round r's p99 (r = 1..R) against the mean of bare rounds r-1 and r+1.
+   * A bot exactly as fast as bare Bolt would stray this far from 1 by chance.
+   */
+  bareAgainstNeighbours: number[];
   answers: {
     expected: number;
     answeredExactlyOnce: number;
@@ -541,11 +551,13 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     const roundStops = stamps.stopStreams.length;
     tokenDelayMs = config.burstTokenDelayMs;
     const modelBefore = anthropic.requests.length;
+    const gcBefore = await gcTotals(botOrigin);
     const cpuEnd = cpuWindow(cpuPids);
     const monoStart = Number(process.hrtime.bigint() / 1000n);
     const burstRaw = await fire(botOrigin, bodies);
     const monoEnd = Number(process.hrtime.bigint() / 1000n);
     const cpu = cpuEnd();
+    const gc = gcSince(gcBefore, await gcTotals(botOrigin));
     const modelWhileAcking = anthropic.requests.length - modelBefore;
     // The acks are measured; the rest of the answers may come as fast as the bot takes them.
     tokenDelayMs = config.drainTokenDelayMs;
@@ -597,6 +609,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       drainTimedOut: timedOut,
       monotonicUs: { start: monoStart, end: monoEnd },
       cpu,
+      gc,
     };
     rounds.push(round);
     progress(
@@ -604,6 +617,15 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
         `(bot ${fixed(botStats.latencyMs.p50)} / ${fixed(botStats.latencyMs.p99)} ms, bare ${fixed(bareP50Ms)} / ${fixed(bareP99Ms)} ms)`,
     );
   }
+  // The noise floor: one more bare round, so every bare round 1..R has a neighbour on each side and can
+  // be held against their mean exactly as the bot's round r is held against bare rounds r-1 and r (an
+  // A/A comparison: how far bare Bolt strays from itself on this machine, with the bot idle).
+  await bareRound(config.rounds + 1);
+  const bareAgainstNeighbours = rounds.map((round) => {
+    const neighbours = [bareRounds[round.round - 1], bareRounds[round.round + 1]];
+    const mean = neighbours.reduce((sum, run) => sum + (run?.latencyMs.p99 ?? Number.NaN), 0) / 2;
+    return (bareRounds[round.round]?.latencyMs.p99 ?? Number.NaN) / mean;
+  });
   const burstStops = stamps.stopStreams.slice(stopsBefore);
   const drainMs = rounds.reduce((sum, round) => sum + round.drainMs, 0);
   const vmHwmKib = statusKib(bot.pid, 'VmHWM');
@@ -752,7 +774,8 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     config,
     order:
       'bare Bolt warm-up, bot warm-up (answers drained), bare Bolt round 0, then per round r: bot burst r ' +
-      `(and its drain), bare Bolt round r; round r's ratio is against the mean of bare rounds r-1 and r; ` +
+      `(and its drain), bare Bolt round r; then bare Bolt round R+1; round r's ratio is against the mean of ` +
+      `bare rounds r-1 and r, and the noise floor is bare round r's p99 against the mean of bare rounds r-1 and r+1; ` +
       `every measured run is preceded by ${config.connections} no-op mentions (written by another app) ` +
       'that (re)open the keep-alive connections',
     bare: {
@@ -764,6 +787,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     rounds,
     worstP50Ratio: Math.max(...rounds.map((round) => round.p50Ratio)),
     worstP99Ratio: Math.max(...rounds.map((round) => round.p99Ratio)),
+    bareAgainstNeighbours,
     answers: {
       expected,
       answeredExactlyOnce,

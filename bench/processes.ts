@@ -308,3 +308,31 @@ export function cpuWindow(pids: Record<string, number>): () => Record<string, Cp
     return out;
   };
 }
+
+/** Garbage collections by kind (`major`, `minor`, `incremental`, `weakcb`): how many, and their total pause. */
+export type GcTotals = Record<string, { count: number; ms: number }>;
+
+/**
+ * The bot's garbage collections so far, from its own `/metrics`: prom-client's default metrics include
+ * `nodejs_gc_duration_seconds` by kind (observed with perf_hooks, as any deployment would scrape them).
+ */
+export async function gcTotals(origin: string): Promise<GcTotals> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const totals: GcTotals = {};
+  const line = /^\w*nodejs_gc_duration_seconds_(count|sum)\{kind="(\w+)"\} ([0-9.e+-]+)$/gm;
+  for (const [, field, kind = '', value] of text.matchAll(line)) {
+    const entry = (totals[kind] ??= { count: 0, ms: 0 });
+    if (field === 'count') entry.count = Number(value);
+    else entry.ms = Number(value) * 1000;
+  }
+  return totals;
+}
+
+/** The collections between two readings of `gcTotals`. */
+export function gcSince(before: GcTotals, after: GcTotals): GcTotals {
+  const since: GcTotals = {};
+  for (const [kind, total] of Object.entries(after)) {
+    since[kind] = { count: total.count - (before[kind]?.count ?? 0), ms: total.ms - (before[kind]?.ms ?? 0) };
+  }
+  return since;
+}

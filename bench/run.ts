@@ -16,7 +16,7 @@ import {
 import type { EvalReport } from '../src/docs/eval.js';
 import { type DocsResults, runDocs } from './docs.js';
 import { type LiveResults, runLive } from './live.js';
-import type { CpuShare } from './processes.js';
+import type { CpuShare, GcTotals } from './processes.js';
 import { type ReplicasResults, runReplicas, type SetupResult } from './replicas.js';
 import { runStorage, type StorageResults } from './storage.js';
 
@@ -83,6 +83,11 @@ function cpuText(cpu: Record<string, CpuShare>, server: 'bot' | 'bare'): string 
   );
 }
 
+function gcText(gc: GcTotals): string {
+  const kind = (name: string) => `${gc[name]?.count ?? 0} (${fixed(gc[name]?.ms ?? 0, 1)})`;
+  return `${kind('major')} · ${kind('minor')}`;
+}
+
 function liveRows(live: LiveResults): Row[] {
   const { rounds, bare, answers, drain, rss, streaming, config } = live;
   const botOk = rounds.reduce((sum, round) => sum + round.bot.ok200, 0);
@@ -139,6 +144,13 @@ function liveRows(live: LiveResults): Row[] {
       },
       {
         part: '1 burst',
+        measure: `round ${round.round}:   bot garbage collections in the burst: major · minor (count, pause ms)`,
+        value: gcText(round.gc),
+        target: '',
+        result: '',
+      },
+      {
+        part: '1 burst',
         measure: `round ${round.round}: ack ratio bot / bare Bolt (mean of both), p50 · p99`,
         value: `${fixed(round.p50Ratio)}x · ${fixed(round.p99Ratio)}x`,
         target: `p99 <= ${ACK_P99_RATIO_TARGET}x`,
@@ -151,6 +163,13 @@ function liveRows(live: LiveResults): Row[] {
       value: `${fixed(live.worstP99Ratio)}x (${fixed(live.worstP50Ratio)}x)`,
       target: `<= ${ACK_P99_RATIO_TARGET}x`,
       result: pass(everyRound),
+    },
+    {
+      part: '1 burst',
+      measure: 'noise floor: bare Bolt round r p99 / mean of bare rounds r-1 and r+1 (A/A, no target)',
+      value: live.bareAgainstNeighbours.map((ratio) => `${fixed(ratio)}x`).join(' · '),
+      target: '',
+      result: '',
     },
     {
       part: '1 burst',
