@@ -6,6 +6,9 @@
 // (structured clone), so NaN latencies survive.
 import { createHmac } from 'node:crypto';
 import { Pool } from 'undici';
+import { exposedGc } from '../src/housekeeping/idle-collection.js';
+
+const collectGarbage = exposedGc();
 
 export interface LoadJob {
   type: 'run';
@@ -16,6 +19,8 @@ export interface LoadJob {
   /** Raw JSON bodies, sent in this order by `lanes` concurrent loops. */
   bodies: string[];
   lanes: number;
+  /** Collect this process's garbage first, so no collection of the previous runs' lands inside this one. */
+  collectFirst?: boolean;
 }
 
 export interface LoadResult {
@@ -60,6 +65,7 @@ function epochNow(): number {
 }
 
 async function run(job: LoadJob): Promise<LoadResult> {
+  if (job.collectFirst) collectGarbage?.();
   const pool = poolFor(job.origin, job.lanes);
   const latenciesMs = new Array<number>(job.bodies.length).fill(Number.NaN);
   const statuses = new Array<number>(job.bodies.length).fill(0);
