@@ -9,7 +9,13 @@ import { listen } from '../http/server.js';
 import { buildCore } from './core.js';
 import { buildFeatures, type Features } from './features.js';
 import { type Http, serveHttp } from './http.js';
-import { ADR_DRAFT_ABANDONED_MS, type BotOptions, DEFAULT_GRACE_MS, type RunningBot } from './options.js';
+import {
+  ADR_DRAFT_ABANDONED_MS,
+  type BotOptions,
+  DEFAULT_GRACE_MS,
+  type RunningBot,
+  StartupError,
+} from './options.js';
 import { connectSlack, type SlackConnection } from './slack.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -56,7 +62,9 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
       logger,
     });
     server = http.server;
-    const port = await listen(server, config.port, options.host);
+    const port = await listen(server, config.port, options.host).catch((error: unknown) => {
+      throw portProblem(error, config.port);
+    });
     await startServing({
       config,
       storage,
@@ -96,6 +104,20 @@ export async function startBot(config: Config, options: BotOptions): Promise<Run
     await storage.close();
     throw error;
   }
+}
+
+/** A port the bot cannot listen on is the deployer's to fix: one sentence, not a stack trace. */
+function portProblem(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return new StartupError(
+      `Port ${port} is already in use: stop what listens there, or set PORT to a free port.`,
+    );
+  if (code === 'EACCES')
+    return new StartupError(
+      `Port ${port} needs privileges this process does not have: set PORT to 1024 or above.`,
+    );
+  return error;
 }
 
 interface ServingParts {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -63,6 +64,26 @@ describe('the built bot as a process', () => {
     expect(output).toContain('https://api.slack.com/apps');
     expect(output).not.toMatch(/\n\s+at /);
     expect(output).not.toContain('xoxp-wrong-kind');
+  });
+
+  it('says in one sentence that PORT is taken when another process listens there', async () => {
+    const slack = await FakeSlack.start({ token: BOT_TOKEN });
+    const anthropic = await FakeAnthropic.start();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    onTestFinished(async () => {
+      taken.close();
+      await anthropic.close();
+      await slack.close();
+    });
+    const port = (taken.address() as AddressInfo).port;
+    const child = startChild({ ...childEnv(slack, anthropic, tempDir()), PORT: String(port) });
+    const [code] = await once(child.process, 'exit');
+    expect(code).toBe(1);
+    const output = child.output();
+    expect(output).toContain(`The bot could not start.\nPort ${port} is already in use`);
+    expect(output).toContain('set PORT to a free port');
+    expect(output).not.toMatch(/\n\s+at /);
   });
 
   it('npm run ask streams one answer to stdout through the same conversation service, without Slack', async () => {
