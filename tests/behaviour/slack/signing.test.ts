@@ -21,7 +21,6 @@ describe('the Slack endpoint', () => {
     ['a wrong signature', { signature: `v0=${'0'.repeat(64)}` }],
     ['a signature made with another secret', { secret: 'not-the-secret' }],
     ['a stale timestamp', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }],
-    ['a timestamp six minutes in the future', { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }],
   ])('refuses %s with 401 and processes nothing', async (_name, variant) => {
     const h = await startHarness();
     const { secret = SIGNING_SECRET, ...opts } = variant as {
