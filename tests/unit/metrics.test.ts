@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { exposedGc } from '../../src/housekeeping/idle-collection.js';
 import { ACK_BUCKETS_SECONDS, createMetrics, METRIC_NAMES, type Metrics } from '../../src/metrics.js';
 
 /** One sample's value from the rendered text, matched by name and exact label set (any order). */
@@ -57,6 +58,26 @@ describe('createMetrics', () => {
     expect(body).toContain('fastapi_bot_nodejs_eventloop_lag_seconds');
     expect(body).toMatch(/^# TYPE fastapi_bot_estimated_cost_usd_total counter$/m);
     expect(body).toMatch(/^# TYPE fastapi_bot_ack_latency_seconds histogram$/m);
+  });
+
+  it('counts every garbage collection, also several handed to the observer together', async () => {
+    const metrics = createMetrics();
+    const gc = exposedGc();
+    if (!gc) throw new Error('this V8 gives no gc()');
+    // No line until the first major collection: count that as 0.
+    const majors = async () => {
+      const { body } = await metrics.render();
+      const line = /^fastapi_bot_nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)$/m.exec(body);
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await majors();
+    // Three full collections in one turn: the observer is handed them in one batch.
+    gc();
+    gc();
+    gc();
+    await vi.waitFor(async () => expect(await majors()).toBeGreaterThanOrEqual(before + 3));
+    const { body } = await metrics.render();
+    expect(body.match(/^# TYPE fastapi_bot_nodejs_gc_duration_seconds histogram$/gm)).toHaveLength(1);
   });
 
   it('can leave the default process metrics out', async () => {
