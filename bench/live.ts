@@ -98,6 +98,8 @@ export interface LiveResults {
     peakRssMib: number;
     monotonicUs: { start: number; end: number }[];
     cpu: Record<string, CpuShare>[];
+    /** The bot's garbage collections during each bare run (it should be idle and collect nothing). */
+    botGc: GcTotals[];
   };
   rounds: BurstRound[];
   /** The highest per-round ratios: the target holds only if it holds in every round. */
@@ -490,19 +492,28 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const fire = (origin: string, bodies: string[]) =>
     load.run({ origin, path: '/slack/events', secret: SIGNING_SECRET, bodies, lanes: config.connections });
   // A measured run (a bot burst or a bare round alike) starts with the harness's garbage collected, here
-  // (before the CPU window opens) and in the load generator (before its first request): the fakes keep
-  // every call for the checks, and a collection of that heap in the middle of a burst takes a core from
-  // whichever server is being measured.
-  const collectHarnessGarbage = exposedGc() ?? (() => {});
-  const fireMeasured = (origin: string, bodies: string[]) =>
-    load.run({
-      origin,
-      path: '/slack/events',
-      secret: SIGNING_SECRET,
-      bodies,
-      lanes: config.connections,
-      collectFirst: true,
-    });
+  // and in the load generator, before the CPU window opens: the fakes keep every call for the checks, and
+  // a collection of that heap in the middle of a burst takes a core from whichever server is measured.
+  const collectOwnGarbage = exposedGc() ?? (() => {});
+  const quiesceHarness = async () => {
+    collectOwnGarbage();
+    await load.collect();
+  };
+  // Before a bare round the bot must be done with its last burst, its idle collection included, or that
+  // collection would take a core from bare Bolt's round: wait (at most 5 s) until the bot's count of
+  // major collections has not moved for a second. Polled every 250 ms, so the scrapes themselves stay
+  // far below what the bot counts as a busy event loop.
+  const botSettled = async () => {
+    let last = await gcTotals(botOrigin);
+    let stableSince = Date.now();
+    const deadline = Date.now() + 5_000;
+    while (Date.now() - stableSince < 1_000 && Date.now() < deadline) {
+      await sleep(250);
+      const now = await gcTotals(botOrigin);
+      if ((now.major?.count ?? 0) !== (last.major?.count ?? 0)) stableSince = Date.now();
+      last = now;
+    }
+  };
 
   // --- part 1: burst -------------------------------------------------------------------------------------
   const bareRounds: RunStats[] = [];
@@ -512,14 +523,19 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
   const cpuPids = { bot: bot.pid, bench: process.pid, load: load.pid ?? 0, bare: bare.pid };
   const bareWindows: { start: number; end: number }[] = [];
   const bareCpu: Record<string, CpuShare>[] = [];
+  const bareBotGc: GcTotals[] = [];
   const measureBare = async () => {
+    await botSettled();
     await fire(bareOrigin, refreshBodies());
-    collectHarnessGarbage();
+    await quiesceHarness();
+    const botGcBefore = await gcTotals(botOrigin);
     const cpuEnd = cpuWindow(cpuPids);
     const start = Number(process.hrtime.bigint() / 1000n);
-    const result = stats(await fireMeasured(bareOrigin, bareBodies(config.events)));
+    const result = stats(await fire(bareOrigin, bareBodies(config.events)));
     bareWindows.push({ start, end: Number(process.hrtime.bigint() / 1000n) });
     bareCpu.push(cpuEnd());
+    // The bot's collections while bare Bolt was measured: any would have shared the cores with it.
+    bareBotGc.push(gcSince(botGcBefore, await gcTotals(botOrigin)));
     return result;
   };
   const bareRound = async (round: number) => {
@@ -567,11 +583,11 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
     const roundStops = stamps.stopStreams.length;
     tokenDelayMs = config.burstTokenDelayMs;
     const modelBefore = anthropic.requests.length;
+    await quiesceHarness();
     const gcBefore = await gcTotals(botOrigin);
-    collectHarnessGarbage();
     const cpuEnd = cpuWindow(cpuPids);
     const monoStart = Number(process.hrtime.bigint() / 1000n);
-    const burstRaw = await fireMeasured(botOrigin, bodies);
+    const burstRaw = await fire(botOrigin, bodies);
     const monoEnd = Number(process.hrtime.bigint() / 1000n);
     const cpu = cpuEnd();
     const gc = gcSince(gcBefore, await gcTotals(botOrigin));
@@ -800,6 +816,7 @@ export async function runLive(config: LiveConfig, cleanup: Cleanup): Promise<Liv
       peakRssMib: bareHwmKib / 1024,
       monotonicUs: bareWindows,
       cpu: bareCpu,
+      botGc: bareBotGc,
     },
     rounds,
     worstP50Ratio: Math.max(...rounds.map((round) => round.p50Ratio)),

@@ -19,8 +19,6 @@ export interface LoadJob {
   /** Raw JSON bodies, sent in this order by `lanes` concurrent loops. */
   bodies: string[];
   lanes: number;
-  /** Collect this process's garbage first, so no collection of the previous runs' lands inside this one. */
-  collectFirst?: boolean;
 }
 
 export interface LoadResult {
@@ -36,10 +34,12 @@ export interface LoadResult {
   errors: string[];
 }
 
-export type LoadRequest = LoadJob | { type: 'close'; id: number };
+/** `collect`: a full garbage collection now, so none of the previous runs' lands inside the next one. */
+export type LoadRequest = LoadJob | { type: 'close'; id: number } | { type: 'collect'; id: number };
 export type LoadReply =
   | LoadResult
   | { type: 'closed'; id: number }
+  | { type: 'collected'; id: number }
   | { type: 'failed'; id: number; error: string };
 
 const send = process.send?.bind(process);
@@ -65,7 +65,6 @@ function epochNow(): number {
 }
 
 async function run(job: LoadJob): Promise<LoadResult> {
-  if (job.collectFirst) collectGarbage?.();
   const pool = poolFor(job.origin, job.lanes);
   const latenciesMs = new Array<number>(job.bodies.length).fill(Number.NaN);
   const statuses = new Array<number>(job.bodies.length).fill(0);
@@ -105,6 +104,11 @@ async function run(job: LoadJob): Promise<LoadResult> {
 }
 
 process.on('message', (message: LoadRequest) => {
+  if (message.type === 'collect') {
+    collectGarbage?.();
+    reply({ type: 'collected', id: message.id });
+    return;
+  }
   if (message.type === 'close') {
     Promise.all([...pools.values()].map((pool) => pool.close())).then(
       () => reply({ type: 'closed', id: message.id }),

@@ -215,7 +215,7 @@ export class LoadClient {
     this.#pending.clear();
   }
 
-  #send(request: Omit<LoadJob, 'id'> | { type: 'close' }): Promise<LoadReply> {
+  #send(request: Omit<LoadJob, 'id'> | { type: 'close' } | { type: 'collect' }): Promise<LoadReply> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -232,6 +232,12 @@ export class LoadClient {
     const reply = await this.#send({ type: 'run', ...job });
     if (reply.type !== 'result') throw new Error(`load process answered ${reply.type}`);
     return reply;
+  }
+
+  /** A full garbage collection in the load process, answered once it is done. */
+  async collect(): Promise<void> {
+    const reply = await this.#send({ type: 'collect' });
+    if (reply.type !== 'collected') throw new Error(`load process answered ${reply.type}`);
   }
 
   /** Closes the pools, then the process (SIGKILL if it has not gone within 2 s). */
@@ -317,7 +323,9 @@ export type GcTotals = Record<string, { count: number; ms: number }>;
  * `nodejs_gc_duration_seconds` by kind (observed with perf_hooks, as any deployment would scrape them).
  */
 export async function gcTotals(origin: string): Promise<GcTotals> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  const response = await fetch(`${origin}/metrics`);
+  if (!response.ok) throw new Error(`the bot's /metrics answered ${response.status}`);
+  const text = await response.text();
   const totals: GcTotals = {};
   const line = /^\w*nodejs_gc_duration_seconds_(count|sum)\{kind="(\w+)"\} ([0-9.e+-]+)$/gm;
   for (const [, field, kind = '', value] of text.matchAll(line)) {
@@ -325,6 +333,8 @@ export async function gcTotals(origin: string): Promise<GcTotals> {
     if (field === 'count') entry.count = Number(value);
     else entry.ms = Number(value) * 1000;
   }
+  // Every process has scavenged by the time it serves a request: no minor line means the metric moved.
+  if (!totals.minor) throw new Error("no nodejs_gc_duration_seconds{kind=\"minor\"} in the bot's /metrics");
   return totals;
 }
 

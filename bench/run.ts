@@ -173,6 +173,13 @@ function liveRows(live: LiveResults): Row[] {
     },
     {
       part: '1 burst',
+      measure: 'bot major collections while bare Bolt was measured (per bare run; 0 is fair)',
+      value: bare.botGc.map((gc) => String(gc.major?.count ?? 0)).join(' · '),
+      target: '',
+      result: '',
+    },
+    {
+      part: '1 burst',
       measure: 'throughput bot · bare Bolt (per round)',
       value:
         `${rounds.map((round) => fixed(round.bot.requestsPerSecond, 0)).join(' · ')} · ` +

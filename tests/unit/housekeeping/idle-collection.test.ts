@@ -76,6 +76,7 @@ describe('idle garbage collection', () => {
   });
 
   it('gets a working gc() from this V8 without --expose-gc on the command line', () => {
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
     const gc = exposedGc();
     expect(gc).toBeTypeOf('function');
     let garbage: number[][] | null = Array.from({ length: 64 }, () =>
