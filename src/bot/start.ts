@@ -115,7 +115,7 @@ function portProblem(error: unknown, port: number): unknown {
     );
   if (code === 'EACCES')
     return new StartupError(
-      `Port ${port} needs privileges this process does not have: set PORT to 1024 or above.`,
+      `Port ${port} may not be opened by this process (ports under 1024 need privileges): set PORT to another port.`,
     );
   return error;
 }

@@ -38,9 +38,9 @@ export interface IdleCollector {
   tick(): void;
 }
 
-export const IDLE_TICK_MS = 100;
-const DEFAULT_GROWTH_BYTES = 64 * 1024 * 1024;
+const IDLE_TICK_MS = 100;
 const MIB = 1024 * 1024;
+const DEFAULT_GROWTH_BYTES = 64 * MIB;
 
 export function createIdleCollector(options: IdleCollectorOptions): IdleCollector {
   const growthBytes = options.growthBytes ?? DEFAULT_GROWTH_BYTES;
