@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { ANTHROPIC_KEY, BOT_TOKEN, SIGNING_SECRET } from './bot-harness.js';
-import type { FakeAnthropic } from './fake-anthropic.js';
-import type { FakeSlack } from './fake-slack.js';
+import { FakeAnthropic, lastUserText } from './fake-anthropic.js';
+import { FakeSlack } from './fake-slack.js';
 import { tempDir } from './temp.js';
 
 // The built bot, started the way `npm start` and the Dockerfile start it: `node dist/main.js`.
@@ -91,4 +91,32 @@ export async function runCli(
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr };
+}
+
+/**
+ * Loopback Slack and a model that answers every question in several chunks `tokenDelayMs` apart, ending
+ * with the question's last line (so a test can match answers to questions), closed after the test. The
+ * chunks make "while streaming" a window a kill can land in; the second fills a stream batch (256
+ * characters), so an append goes out early, mid-answer.
+ */
+export async function startAnsweringFakes(
+  tokenDelayMs: number,
+): Promise<{ slack: FakeSlack; anthropic: FakeAnthropic }> {
+  const slack = await FakeSlack.start({ token: BOT_TOKEN });
+  const anthropic = await FakeAnthropic.start({
+    defaultReply: (req) => {
+      const question = lastUserText(req.body).split('\n').at(-1) ?? '';
+      const preamble = `${'Some reasoning first. '.repeat(12)}\n\n`;
+      return {
+        kind: 'text',
+        text: ['Thinking. ', preamble, 'Complete ', 'answer ', 'to: ', question],
+        tokenDelayMs,
+      };
+    },
+  });
+  onTestFinished(async () => {
+    await anthropic.close();
+    await slack.close();
+  });
+  return { slack, anthropic };
 }

@@ -2,38 +2,15 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePhr } from '../../../src/phr/file.js';
 import { SIGNING_SECRET } from '../../helpers/bot-harness.js';
-import { type Child, childEnv, startChild } from '../../helpers/child-bot.js';
-import { FakeAnthropic, lastUserText } from '../../helpers/fake-anthropic.js';
-import { FakeSlack } from '../../helpers/fake-slack.js';
+import { type Child, childEnv, startAnsweringFakes, startChild } from '../../helpers/child-bot.js';
+import type { FakeSlack } from '../../helpers/fake-slack.js';
 import { appMentionEnvelope, nextTs, sendEvent } from '../../helpers/slack-requests.js';
 import { tempDir } from '../../helpers/temp.js';
 
 // Real processes, really killed: `kill -9` at chosen points, then a restart on the same database.
-
-async function fakes(tokenDelayMs = 0) {
-  const slack = await FakeSlack.start({ token: 'xoxb-test-bot-token' });
-  // Several chunks per answer, so "during streaming" is a window a kill can land in.
-  const anthropic = await FakeAnthropic.start({
-    defaultReply: (req) => {
-      const question = lastUserText(req.body).split('\n').at(-1) ?? '';
-      // The second piece fills a stream batch (256 characters): an append goes out early, mid-answer.
-      const preamble = `${'Some reasoning first. '.repeat(12)}\n\n`;
-      return {
-        kind: 'text',
-        text: ['Thinking. ', preamble, 'Complete ', 'answer ', 'to: ', question],
-        tokenDelayMs,
-      };
-    },
-  });
-  onTestFinished(async () => {
-    await anthropic.close();
-    await slack.close();
-  });
-  return { slack, anthropic };
-}
 
 /** Resolves when the child has printed something matching `pattern` (event-driven, no polling). */
 function printed(child: Child, pattern: RegExp): Promise<void> {
@@ -66,7 +43,7 @@ function completeAnswers(slack: FakeSlack, thread: string, question: string): nu
 
 describe('kill -9 and restart', () => {
   it('loses no acknowledged question when killed while accepting, and answers each exactly once', async () => {
-    const { slack, anthropic } = await fakes(10);
+    const { slack, anthropic } = await startAnsweringFakes(10);
     const dir = tempDir();
     const env = childEnv(slack, anthropic, dir);
     const first = startChild(env);
@@ -124,7 +101,7 @@ describe('kill -9 and restart', () => {
   }, 60_000);
 
   it('marks an answer cut mid-stream as interrupted and writes a fresh one', async () => {
-    const { slack, anthropic } = await fakes(300);
+    const { slack, anthropic } = await startAnsweringFakes(300);
     const dir = tempDir();
     const env = childEnv(slack, anthropic, dir);
     const first = startChild(env);
@@ -145,7 +122,7 @@ describe('kill -9 and restart', () => {
   });
 
   it('keeps the answer, the PHR file and the database intact when killed while recording', async () => {
-    const { slack, anthropic } = await fakes(0);
+    const { slack, anthropic } = await startAnsweringFakes(0);
     const dir = tempDir();
     const env = childEnv(slack, anthropic, dir);
     const first = startChild(env);
@@ -183,7 +160,7 @@ describe('kill -9 and restart', () => {
 
 describe('SIGTERM', () => {
   it('stops taking work, lets the answer in flight finish, closes the database and exits 0', async () => {
-    const { slack, anthropic } = await fakes(0);
+    const { slack, anthropic } = await startAnsweringFakes(0);
     const dir = tempDir();
     const child = startChild(childEnv(slack, anthropic, dir));
     const url = `http://127.0.0.1:${await child.started}`;

@@ -2,9 +2,7 @@ import { once } from 'node:events';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { closePostgres, openPostgres } from '../../../src/store/postgres/connect.js';
 import { SIGNING_SECRET } from '../../helpers/bot-harness.js';
-import { type Child, childEnv, startChild } from '../../helpers/child-bot.js';
-import { FakeAnthropic, lastUserText } from '../../helpers/fake-anthropic.js';
-import { FakeSlack } from '../../helpers/fake-slack.js';
+import { type Child, childEnv, startAnsweringFakes, startChild } from '../../helpers/child-bot.js';
 import { freshDatabase, postgresServer } from '../../helpers/postgres.js';
 import { appMentionEnvelope, messageEnvelope, nextTs, sendEvent } from '../../helpers/slack-requests.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -14,26 +12,6 @@ import { tempDir } from '../../helpers/temp.js';
 // killed with SIGKILL while it is answering.
 
 const QUESTIONS = 16;
-
-async function fakes() {
-  const slack = await FakeSlack.start({ token: 'xoxb-test-bot-token' });
-  const anthropic = await FakeAnthropic.start({
-    defaultReply: (req) => {
-      const question = lastUserText(req.body).split('\n').at(-1) ?? '';
-      const preamble = `${'Some reasoning first. '.repeat(12)}\n\n`;
-      return {
-        kind: 'text',
-        text: ['Thinking. ', preamble, 'Complete ', 'answer ', 'to: ', question],
-        tokenDelayMs: 40,
-      };
-    },
-  });
-  onTestFinished(async () => {
-    await anthropic.close();
-    await slack.close();
-  });
-  return { slack, anthropic };
-}
 
 /** The replica id a bot logged when it opened the database. */
 function replicaOf(child: Child): string {
@@ -46,7 +24,7 @@ function replicaOf(child: Child): string {
 
 describe('two replicas on one PostgreSQL', () => {
   it('answer every acknowledged question exactly once through retries, twins and a replica killed mid-answer', async () => {
-    const { slack, anthropic } = await fakes();
+    const { slack, anthropic } = await startAnsweringFakes(40);
     const database = await freshDatabase();
     onTestFinished(database.drop);
     // Both start at once against an empty database: the migration runs once, under its lock.
