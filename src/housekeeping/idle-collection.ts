@@ -87,9 +87,16 @@ export function exposedGc(): (() => void) | null {
   }
 }
 
-/** Starts idle collection for this process; `stop` clears its timer (which never keeps the process alive). */
-export function startIdleCollection(logger: Logger): { stop(): void } {
-  const collect = exposedGc();
+/**
+ * Starts idle collection for this process; `stop` clears its timer (which never keeps the process alive).
+ * `tuning` is for tests: a smaller growth, and a collection they can watch (V8 decides for itself when
+ * dropped garbage goes, so a test cannot count on the real one having something to free).
+ */
+export function startIdleCollection(
+  logger: Logger,
+  tuning: Partial<Pick<IdleCollectorOptions, 'growthBytes' | 'collect'>> = {},
+): { stop(): void } {
+  const collect = tuning.collect ?? exposedGc();
   if (!collect) {
     logger.debug('idle garbage collection unavailable: this V8 does not expose gc()');
     return { stop: () => {} };
@@ -105,6 +112,7 @@ export function startIdleCollection(logger: Logger): { stop(): void } {
       return since.utilization;
     },
     logger,
+    ...(tuning.growthBytes ? { growthBytes: tuning.growthBytes } : {}),
   });
   const timer = setInterval(() => collector.tick(), IDLE_TICK_MS);
   timer.unref();

@@ -1,6 +1,10 @@
 import { getHeapStatistics } from 'node:v8';
-import { describe, expect, it } from 'vitest';
-import { createIdleCollector, exposedGc } from '../../../src/housekeeping/idle-collection.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  createIdleCollector,
+  exposedGc,
+  startIdleCollection,
+} from '../../../src/housekeeping/idle-collection.js';
 import { silentLogger } from '../../../src/log.js';
 
 const MIB = 1024 * 1024;
@@ -89,5 +93,22 @@ describe('idle garbage collection', () => {
     const after = getHeapStatistics().used_heap_size;
     // 64 arrays of 100,000 small integers are about 50 MiB; a full collection frees nearly all of it.
     expect(held - after).toBeGreaterThan(30 * MIB);
+  });
+
+  it('runs on a timer in the process: it collects once the heap has grown and the loop idles', async () => {
+    let collections = 0;
+    const collection = startIdleCollection(silentLogger, {
+      growthBytes: 16 * MIB,
+      collect: () => void collections++,
+    });
+    try {
+      // Held, so V8 cannot free it first: the heap stays 30+ MiB over where the collector started.
+      const held = Array.from({ length: 48 }, () => Array.from({ length: 100_000 }, (_, i) => i));
+      // The loop idles between these checks, so three quiet ticks come and the collection runs.
+      await vi.waitFor(() => expect(collections).toBe(1), { timeout: 5_000, interval: 50 });
+      expect(held).toHaveLength(48);
+    } finally {
+      collection.stop();
+    }
   });
 });
